@@ -1,0 +1,44 @@
+import { parseDatabaseUrl, redactDatabaseUrl } from './database-url';
+import { resolveDataDir } from './data-dir';
+import { EmbeddedServer } from './embedded';
+
+/** The database a command works on, and how to let go of it when done. */
+export interface DatabaseTarget {
+  url: string;
+  /** Where it came from, in words, for messages: never shows a password. */
+  label: string;
+  /** Stops the embedded server if this process had to start it and nobody else is using it. */
+  release(): Promise<void>;
+}
+
+export interface DatabaseTargetOptions {
+  /** `--database-url`: wins over the environment. */
+  databaseUrl?: string | undefined;
+  env?: NodeJS.ProcessEnv;
+}
+
+/** Picks the database: `--database-url`, then `DATABASE_URL`, then the embedded server (started if needed). */
+export async function openDatabaseTarget(
+  options: DatabaseTargetOptions = {},
+): Promise<DatabaseTarget> {
+  const env = options.env ?? process.env;
+  const explicit = options.databaseUrl?.trim() || env.DATABASE_URL?.trim();
+  if (explicit) {
+    parseDatabaseUrl(explicit);
+    const origin = options.databaseUrl?.trim() ? '--database-url' : 'DATABASE_URL';
+    return {
+      url: explicit,
+      label: `${redactDatabaseUrl(explicit)} (${origin})`,
+      release: async () => undefined,
+    };
+  }
+  const server = new EmbeddedServer(resolveDataDir(env));
+  const handle = await server.start();
+  return {
+    url: handle.url,
+    label: `embedded PostgreSQL in ${server.dataDir}`,
+    release: async () => {
+      if (handle.wasStartedHere) await server.stopIfUnused();
+    },
+  };
+}

@@ -1,0 +1,80 @@
+import { UserFacingError } from './user-facing-error';
+
+/** A PostgreSQL URL, checked once at the edge: protocol, host and database are present. */
+export function parseDatabaseUrl(raw: string): URL {
+  let url: URL;
+  try {
+    url = new URL(raw.trim());
+  } catch {
+    throw new UserFacingError(
+      `Not a valid database URL: "${redactDatabaseUrl(raw)}". Expected postgres://USER:PASSWORD@HOST:PORT/DATABASE.`,
+    );
+  }
+  if (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:') {
+    throw new UserFacingError(
+      `Not a PostgreSQL URL: "${redactDatabaseUrl(raw)}" uses ${url.protocol}//; expected postgres:// or postgresql://.`,
+    );
+  }
+  if (!url.hostname) {
+    throw new UserFacingError(`The database URL "${redactDatabaseUrl(raw)}" names no host.`);
+  }
+  if (url.pathname.replace(/^\//, '') === '') {
+    throw new UserFacingError(
+      `The database URL "${redactDatabaseUrl(raw)}" names no database (add /DATABASE at the end).`,
+    );
+  }
+  return url;
+}
+
+/** The URL with its password replaced, for messages and logs. */
+export function redactDatabaseUrl(raw: string): string {
+  return raw.replace(/(\/\/[^:/@]*:)[^@]*@/, '$1***@');
+}
+
+/** Where a URL points, in words: `user@host:port/database`. */
+export function describeDatabaseUrl(url: URL): string {
+  const user = decodeURIComponent(url.username) || '(default user)';
+  return `${user}@${url.hostname}:${url.port || '5432'}/${decodeURIComponent(url.pathname.slice(1))}`;
+}
+
+/** Turns a failure to connect into one line that says which part was wrong and what to do. */
+export function explainConnectionError(error: unknown, url: URL): Error {
+  const where = describeDatabaseUrl(url);
+  const { code, message } = (error ?? {}) as { code?: string; message?: string };
+  switch (code) {
+    case 'ECONNREFUSED':
+      return new UserFacingError(
+        `Can't connect to PostgreSQL at ${url.hostname}:${url.port || '5432'}: connection refused. Is the server running, and is the port right?`,
+      );
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN':
+      return new UserFacingError(
+        `Can't connect to PostgreSQL: unknown host "${url.hostname}". Check the host in the database URL.`,
+      );
+    case 'ETIMEDOUT':
+      return new UserFacingError(
+        `Can't connect to PostgreSQL at ${url.hostname}:${url.port || '5432'}: timed out. Check the host, port and firewall.`,
+      );
+    case '28P01':
+      return new UserFacingError(
+        `PostgreSQL refused the password for ${where}. Check the user and password in the database URL.`,
+      );
+    case '28000':
+      return new UserFacingError(
+        `PostgreSQL refused the connection for ${where}: ${message}. Check the user, or the server's pg_hba.conf.`,
+      );
+    case '3D000':
+      return new UserFacingError(
+        `The database "${decodeURIComponent(url.pathname.slice(1))}" does not exist on ${url.hostname}:${url.port || '5432'}. Create it (createdb) or fix the database URL.`,
+      );
+    case '57P03':
+      return new UserFacingError(
+        `PostgreSQL at ${url.hostname} is starting up or shutting down; try again in a moment.`,
+      );
+    default:
+      if (error instanceof UserFacingError) return error;
+      return new UserFacingError(
+        `Can't connect to PostgreSQL (${where}): ${message ?? String(error)}`,
+      );
+  }
+}

@@ -1,0 +1,404 @@
+import { EventEmitter } from 'node:events';
+import os from 'node:os';
+import pg from 'pg';
+import { Umzug, type UmzugStorage } from 'umzug';
+import { explainConnectionError, parseDatabaseUrl } from './database-url';
+import type { MigrationDb } from './migration';
+import { MigrationFolder, type MigrationFile } from './migration-source';
+import { UserFacingError } from './user-facing-error';
+
+/** An entry of the `schema_migrations` ledger. */
+export interface AppliedMigration {
+  name: string;
+  checksum: string;
+  appliedAt: Date;
+  executionMs: number;
+  appliedBy: string;
+}
+
+/** Something that makes the ledger and the files disagree; `up` and `down` refuse to run while any exists. */
+export type MigrationProblem =
+  | { kind: 'changed'; name: string; appliedChecksum: string; fileChecksum: string }
+  | { kind: 'missing'; name: string }
+  | { kind: 'out-of-order'; name: string; current: string }
+  | { kind: 'misnamed'; file: string };
+
+/** Where the database stands against the files. */
+export interface MigrationStatus {
+  current: string | null;
+  applied: AppliedMigration[];
+  pending: string[];
+  problems: MigrationProblem[];
+}
+
+/** Progress of a run, for a CLI or a progress bar. `index` counts from 1 up to `total`. */
+export interface MigrationStep {
+  name: string;
+  index: number;
+  total: number;
+}
+
+/** Events a run emits; the engine prints nothing itself. */
+export type MigratorEvents = {
+  'lock-waiting': [{ timeoutMs: number }];
+  migrating: [MigrationStep];
+  migrated: [MigrationStep & { durationMs: number }];
+  reverting: [MigrationStep];
+  reverted: [MigrationStep & { durationMs: number }];
+};
+
+/** How far `down` goes: to a migration (kept applied), to `0` (nothing applied), or a number of steps. */
+export type DownTarget = { to: string | 0; step?: never } | { step: number; to?: never };
+
+export interface MigratorOptions {
+  databaseUrl: string;
+  folder?: MigrationFolder;
+  /** How long to wait for another process's run to finish before giving up. */
+  lockTimeoutMs?: number;
+  /** Who is recorded in the ledger as having applied a migration. */
+  appliedBy?: string;
+}
+
+/** A fixed key for `pg_advisory_lock`: every LMS Admin process migrating this database takes the same one. */
+const MIGRATION_LOCK_KEY = 4_242_001_001;
+const LEDGER_TABLE = 'schema_migrations';
+
+/** Applies and reverts migrations: umzug runs them; this adds the ledger, checksums, one transaction each, and a lock. */
+export class Migrator extends EventEmitter<MigratorEvents> {
+  private readonly url: URL;
+  private readonly folder: MigrationFolder;
+  private readonly lockTimeoutMs: number;
+  private readonly appliedBy: string;
+  private client: pg.Client | undefined;
+
+  constructor(options: MigratorOptions) {
+    super();
+    this.url = parseDatabaseUrl(options.databaseUrl);
+    this.folder = options.folder ?? new MigrationFolder();
+    this.lockTimeoutMs = options.lockTimeoutMs ?? 10_000;
+    this.appliedBy = options.appliedBy ?? `${os.userInfo().username}@${os.hostname()}`;
+  }
+
+  /** Compares the ledger with the files: applied, pending, and anything that doesn't add up. Changes nothing. */
+  async status(): Promise<MigrationStatus> {
+    const [client, listing] = await Promise.all([this.connect(), this.folder.list()]);
+    const applied = await readLedger(client);
+    return compare(applied, listing.files, listing.misnamed);
+  }
+
+  /** Applies pending migrations, all or up to and including `to`. Returns the names applied. */
+  async up(options: { to?: string } = {}): Promise<string[]> {
+    return this.withLock(async (client) => {
+      const { status, files } = await this.validated(client);
+      let pending = status.pending;
+      if (options.to !== undefined) {
+        const target = options.to;
+        const index = pending.indexOf(target);
+        if (index === -1) {
+          const isApplied = status.applied.some((entry) => entry.name === target);
+          throw new UserFacingError(
+            isApplied
+              ? `Migration "${target}" is already applied; nothing to do.`
+              : `Couldn't find migration "${target}" to apply. Pending: ${pending.join(', ') || 'none'}.`,
+          );
+        }
+        pending = pending.slice(0, index + 1);
+      }
+      const toRun = pending.map((name) => files.get(name)).filter((file) => file !== undefined);
+      await this.run(client, toRun, 'up');
+      return pending;
+    });
+  }
+
+  /** Reverts applied migrations, newest first: one by default. Returns the names reverted. */
+  async down(target: DownTarget = { step: 1 }): Promise<string[]> {
+    return this.withLock(async (client) => {
+      const { status, files } = await this.validated(client);
+      const appliedNames = status.applied.map((entry) => entry.name);
+      let count: number;
+      if (target.step !== undefined) {
+        if (!Number.isInteger(target.step) || target.step < 1) {
+          throw new UserFacingError(
+            `--step must be a whole number of at least 1, not ${target.step}.`,
+          );
+        }
+        count = Math.min(target.step, appliedNames.length);
+      } else if (target.to === 0) {
+        count = appliedNames.length;
+      } else {
+        const index = appliedNames.indexOf(target.to);
+        if (index === -1) {
+          throw new UserFacingError(
+            `Couldn't find applied migration "${target.to}" to go down to. Applied: ${appliedNames.join(', ') || 'none'}.`,
+          );
+        }
+        count = appliedNames.length - index - 1;
+      }
+      const toRevert = appliedNames.slice(appliedNames.length - count).reverse();
+      await this.run(
+        client,
+        toRevert.map((name) => files.get(name)).filter((file) => file !== undefined),
+        'down',
+      );
+      return toRevert;
+    });
+  }
+
+  /**
+   * Accepts the files as they are now: records the current checksum of changed migrations and
+   * forgets ledger entries whose file is gone. For when a change was deliberate; says what it did.
+   */
+  async repair(): Promise<MigrationProblem[]> {
+    return this.withLock(async (client) => {
+      const status = compare(await readLedger(client), (await this.folder.list()).files, []);
+      const repaired: MigrationProblem[] = [];
+      await client.query('BEGIN');
+      try {
+        for (const problem of status.problems) {
+          if (problem.kind === 'changed') {
+            await client.query(`UPDATE ${LEDGER_TABLE} SET checksum = $1 WHERE name = $2`, [
+              problem.fileChecksum,
+              problem.name,
+            ]);
+            repaired.push(problem);
+          } else if (problem.kind === 'missing') {
+            await client.query(`DELETE FROM ${LEDGER_TABLE} WHERE name = $1`, [problem.name]);
+            repaired.push(problem);
+          }
+        }
+        await client.query('COMMIT');
+      } catch (error) {
+        await client.query('ROLLBACK');
+        throw error;
+      }
+      return repaired;
+    });
+  }
+
+  async close(): Promise<void> {
+    const client = this.client;
+    this.client = undefined;
+    await client?.end();
+  }
+
+  private async connect(): Promise<pg.Client> {
+    if (this.client) return this.client;
+    const client = new pg.Client({
+      connectionString: this.url.toString(),
+      application_name: 'lms-admin migrate',
+    });
+    try {
+      await client.connect();
+    } catch (error) {
+      throw explainConnectionError(error, this.url);
+    }
+    this.client = client;
+    return client;
+  }
+
+  private async validated(
+    client: pg.Client,
+  ): Promise<{ status: MigrationStatus; files: Map<string, MigrationFile> }> {
+    const listing = await this.folder.list();
+    const status = compare(await readLedger(client), listing.files, listing.misnamed);
+    if (status.problems.length > 0) {
+      throw new UserFacingError(
+        `Refusing to migrate: ${status.problems.map(describeProblem).join('; ')}. ` +
+          'Restore the files, or run `lms-admin migrate repair` if the change was deliberate.',
+      );
+    }
+    return { status, files: new Map(listing.files.map((file) => [file.name, file])) };
+  }
+
+  /** Holds the advisory lock for the whole of `work`, so two processes never migrate at once. */
+  private async withLock<T>(work: (client: pg.Client) => Promise<T>): Promise<T> {
+    const client = await this.connect();
+    const deadline = Date.now() + this.lockTimeoutMs;
+    let hasAnnouncedWait = false;
+    for (;;) {
+      const { rows } = await client.query<{ locked: boolean }>(
+        'SELECT pg_try_advisory_lock($1) AS locked',
+        [MIGRATION_LOCK_KEY],
+      );
+      if (rows[0]?.locked) break;
+      if (Date.now() >= deadline) {
+        throw new UserFacingError(
+          `Another process is migrating this database; gave up waiting after ${this.lockTimeoutMs / 1000} s. Try again when it is done, or raise --lock-timeout.`,
+        );
+      }
+      if (!hasAnnouncedWait) {
+        this.emit('lock-waiting', { timeoutMs: this.lockTimeoutMs });
+        hasAnnouncedWait = true;
+      }
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    try {
+      await client.query(`CREATE TABLE IF NOT EXISTS ${LEDGER_TABLE} (
+        name text PRIMARY KEY,
+        checksum text NOT NULL,
+        applied_at timestamptz NOT NULL DEFAULT now(),
+        execution_ms integer NOT NULL CHECK (execution_ms >= 0),
+        applied_by text NOT NULL
+      )`);
+      return await work(client);
+    } finally {
+      await client.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY]);
+    }
+  }
+
+  private async run(
+    client: pg.Client,
+    files: MigrationFile[],
+    direction: 'up' | 'down',
+  ): Promise<void> {
+    const total = files.length;
+    const umzug = new Umzug<Record<string, never>>({
+      migrations: files.map((file) => ({
+        name: file.name,
+        path: file.path,
+        up: () => this.runInTransaction(client, file, 'up'),
+        down: () => this.runInTransaction(client, file, 'down'),
+      })),
+      storage: ledgerStorage(client),
+      context: {},
+      logger: undefined,
+    });
+    const stepOf = (name: string): MigrationStep => ({
+      name,
+      index: files.findIndex((file) => file.name === name) + 1,
+      total,
+    });
+    const startedAt = new Map<string, number>();
+    const before = direction === 'up' ? 'migrating' : 'reverting';
+    const after = direction === 'up' ? 'migrated' : 'reverted';
+    umzug.on(before, ({ name }) => {
+      startedAt.set(name, performance.now());
+      this.emit(before, stepOf(name));
+    });
+    umzug.on(after, ({ name }) => {
+      this.emit(after, {
+        ...stepOf(name),
+        durationMs: performance.now() - (startedAt.get(name) ?? performance.now()),
+      });
+    });
+    try {
+      if (direction === 'up') await umzug.up();
+      else await umzug.down({ step: total });
+    } catch (error) {
+      // umzug wraps a migration's error in its own; the original carries the reason.
+      throw (error as { cause?: unknown }).cause ?? error;
+    }
+  }
+
+  /** Runs one migration and its ledger change in one transaction: on failure nothing of it remains. */
+  private async runInTransaction(
+    client: pg.Client,
+    file: MigrationFile,
+    direction: 'up' | 'down',
+  ): Promise<void> {
+    const migration = await this.folder.load(file);
+    const db: MigrationDb = {
+      query: (sql, params) => client.query(sql, params ? [...params] : undefined),
+    };
+    const startedAt = performance.now();
+    await client.query('BEGIN');
+    try {
+      await migration[direction](db);
+      if (direction === 'up') {
+        await client.query(
+          `INSERT INTO ${LEDGER_TABLE} (name, checksum, execution_ms, applied_by) VALUES ($1, $2, $3, $4)`,
+          [file.name, file.checksum, Math.round(performance.now() - startedAt), this.appliedBy],
+        );
+      } else {
+        await client.query(`DELETE FROM ${LEDGER_TABLE} WHERE name = $1`, [file.name]);
+      }
+      await client.query('COMMIT');
+    } catch (error) {
+      await client.query('ROLLBACK');
+      const reason = error instanceof Error ? error.message : String(error);
+      throw new UserFacingError(
+        `Migration ${file.name} failed ${direction === 'up' ? 'to apply' : 'to revert'} and was rolled back, leaving the database as it was: ${reason}`,
+        { cause: error },
+      );
+    }
+  }
+}
+
+/**
+ * umzug's view of the ledger. The ledger row is written inside each migration's own transaction
+ * (runInTransaction), so it commits or rolls back with the migration; umzug's separate
+ * log/unlog steps have nothing left to do.
+ */
+function ledgerStorage(client: pg.Client): UmzugStorage<Record<string, never>> {
+  return {
+    executed: async () => (await readLedger(client)).map((entry) => entry.name),
+    logMigration: async () => undefined,
+    unlogMigration: async () => undefined,
+  };
+}
+
+async function readLedger(client: pg.Client): Promise<AppliedMigration[]> {
+  const { rows: exists } = await client.query<{ present: boolean }>(
+    `SELECT to_regclass($1) IS NOT NULL AS present`,
+    [LEDGER_TABLE],
+  );
+  if (!exists[0]?.present) return [];
+  const { rows } = await client.query<{
+    name: string;
+    checksum: string;
+    applied_at: Date;
+    execution_ms: number;
+    applied_by: string;
+  }>(
+    `SELECT name, checksum, applied_at, execution_ms, applied_by FROM ${LEDGER_TABLE} ORDER BY name`,
+  );
+  return rows.map((row) => ({
+    name: row.name,
+    checksum: row.checksum,
+    appliedAt: row.applied_at,
+    executionMs: row.execution_ms,
+    appliedBy: row.applied_by,
+  }));
+}
+
+function compare(
+  applied: AppliedMigration[],
+  files: MigrationFile[],
+  misnamed: string[],
+): MigrationStatus {
+  const fileByName = new Map(files.map((file) => [file.name, file]));
+  const appliedNames = new Set(applied.map((entry) => entry.name));
+  const problems: MigrationProblem[] = misnamed.map((file) => ({ kind: 'misnamed', file }));
+  for (const entry of applied) {
+    const file = fileByName.get(entry.name);
+    if (!file) problems.push({ kind: 'missing', name: entry.name });
+    else if (file.checksum !== entry.checksum) {
+      problems.push({
+        kind: 'changed',
+        name: entry.name,
+        appliedChecksum: entry.checksum,
+        fileChecksum: file.checksum,
+      });
+    }
+  }
+  const current = applied.at(-1)?.name ?? null;
+  const pending = files.filter((file) => !appliedNames.has(file.name)).map((file) => file.name);
+  for (const name of pending) {
+    if (current !== null && name < current) problems.push({ kind: 'out-of-order', name, current });
+  }
+  return { current, applied, pending, problems };
+}
+
+/** One problem in words, naming the migration and what to do. */
+export function describeProblem(problem: MigrationProblem): string {
+  switch (problem.kind) {
+    case 'changed':
+      return `${problem.name} was applied, but its file has changed since`;
+    case 'missing':
+      return `${problem.name} was applied, but its file is gone`;
+    case 'out-of-order':
+      return `${problem.name} is pending but sorts before the current ${problem.current} (renumber it after the current one)`;
+    case 'misnamed':
+      return `${problem.file} is not named NNNN_snake_name.ts, so it would never run`;
+  }
+}

@@ -1,0 +1,38 @@
+import { defineConfig } from 'vitest/config';
+import { pg15Availability } from './tests/support/pg15-cluster.ts';
+
+const pg15 = pg15Availability();
+if (!pg15.isAvailable)
+  console.log(`Skipping the PostgreSQL 15 integration project: ${pg15.reason}.`);
+
+const integration = {
+  include: ['tests/integration/**/*.test.ts'],
+  testTimeout: 60_000,
+  hookTimeout: 60_000,
+};
+
+export default defineConfig({
+  test: {
+    projects: [
+      { test: { name: 'unit', include: ['tests/unit/**/*.test.ts'] } },
+      {
+        test: {
+          name: 'integration',
+          globalSetup: ['tests/support/global-setup.ts'],
+          ...integration,
+        },
+      },
+      ...(pg15.isAvailable
+        ? [
+            {
+              test: {
+                name: 'integration-pg15',
+                globalSetup: ['tests/support/global-setup-pg15.ts'],
+                ...integration,
+              },
+            },
+          ]
+        : []),
+    ],
+  },
+});
