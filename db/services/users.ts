@@ -41,7 +41,8 @@ function encodeCursor(afterEmail: string): string {
 
 function decodeCursor(cursor: string): string {
   try {
-    return cursorSchema.parse(JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'))).afterEmail;
+    return cursorSchema.parse(JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')))
+      .afterEmail;
   } catch {
     throw new UserFacingError('That page cursor is not valid: start again from the first page.');
   }
