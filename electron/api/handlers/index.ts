@@ -1,0 +1,10 @@
+import type { Channel } from '../contract';
+import { authHandlers } from './auth';
+import type { HandlerTable } from './handler';
+import { userHandlers } from './users';
+
+/** Every channel's handler, merged in one place; the type insists that none is missing. */
+export const handlers: HandlerTable<Channel> = {
+  ...authHandlers,
+  ...userHandlers,
+};
