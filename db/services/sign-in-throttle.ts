@@ -10,8 +10,8 @@ interface FailureRecord {
 }
 
 /**
- * Slows down password guessing: after a few failed sign-ins for one email (or from one address)
- * each further attempt must wait, doubling each time. Kept in memory: it guards this process's
+ * Slows down password guessing: after a few failed sign-ins for one key (an account) each
+ * further attempt must wait, doubling each time. Kept in memory: it guards this process's
  * doors (the app window, the loopback host), which are the only ones that take passwords.
  */
 export class SignInThrottle {
