@@ -134,13 +134,13 @@ export class Migrator extends EventEmitter<MigratorEvents> {
         }
         count = appliedNames.length - index - 1;
       }
-      const toRevert = appliedNames.slice(appliedNames.length - count).reverse();
+      const toRevert = appliedNames.slice(appliedNames.length - count);
       await this.run(
         client,
         toRevert.map((name) => files.get(name)).filter((file) => file !== undefined),
         'down',
       );
-      return toRevert;
+      return toRevert.reverse();
     });
   }
 
@@ -246,12 +246,15 @@ export class Migrator extends EventEmitter<MigratorEvents> {
     }
   }
 
+  /** Runs `files` (oldest first, as they sort) up in that order, or down newest first. */
   private async run(
     client: pg.Client,
     files: MigrationFile[],
     direction: 'up' | 'down',
   ): Promise<void> {
     const total = files.length;
+    // umzug reverts from the end of its list, so it must get the list oldest first in both directions.
+    const runOrder = direction === 'up' ? files : [...files].reverse();
     const umzug = new Umzug<Record<string, never>>({
       migrations: files.map((file) => ({
         name: file.name,
@@ -265,7 +268,7 @@ export class Migrator extends EventEmitter<MigratorEvents> {
     });
     const stepOf = (name: string): MigrationStep => ({
       name,
-      index: files.findIndex((file) => file.name === name) + 1,
+      index: runOrder.findIndex((file) => file.name === name) + 1,
       total,
     });
     const startedAt = new Map<string, number>();
