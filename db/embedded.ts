@@ -260,12 +260,19 @@ export class EmbeddedServer {
           'Move it aside and start again to create a new one, or set LMS_DATA_DIR to another folder.',
       );
     }
-    const parsed = credentialsSchema.safeParse(JSON.parse(text));
-    if (!parsed.success) {
-      throw new UserFacingError(
-        `${file} is damaged (${parsed.error.issues[0]?.message}); move the folder aside to create a new database.`,
+    const damaged = (reason: string | undefined): UserFacingError =>
+      new UserFacingError(
+        `${file} is damaged (${reason}); move the folder aside to create a new database.`,
       );
+    let json: unknown;
+    try {
+      json = JSON.parse(text);
+    } catch (error) {
+      // A file cut short by a crash or a full disk is as damaged as one with the wrong fields.
+      throw damaged(error instanceof Error ? error.message : String(error));
     }
+    const parsed = credentialsSchema.safeParse(json);
+    if (!parsed.success) throw damaged(parsed.error.issues[0]?.message);
     return parsed.data;
   }
 
