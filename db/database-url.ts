@@ -15,7 +15,7 @@ export function parseDatabaseUrl(raw: string): URL {
       `Not a PostgreSQL URL: "${redactDatabaseUrl(raw)}" uses ${url.protocol}//; expected postgres:// or postgresql://.`,
     );
   }
-  if (!url.hostname) {
+  if (!hostOf(url)) {
     throw new UserFacingError(`The database URL "${redactDatabaseUrl(raw)}" names no host.`);
   }
   if (url.pathname.replace(/^\//, '') === '') {
@@ -26,15 +26,39 @@ export function parseDatabaseUrl(raw: string): URL {
   return url;
 }
 
+/**
+ * The host a URL names: its authority, else a `?host=` parameter, which is how libpq and node-postgres
+ * take a Unix socket folder (`postgres:///lms?host=/var/run/postgresql`).
+ */
+function hostOf(url: URL): string {
+  return url.hostname || url.searchParams.get('host') || '';
+}
+
 /** The URL with its password replaced, for messages and logs. */
 export function redactDatabaseUrl(raw: string): string {
-  return raw.replace(/(\/\/[^:/@]*:)[^@]*@/, '$1***@');
+  return (
+    raw
+      // URL parsers end the user info at the last `@` before the path, so a password may hold an
+      // unencoded `@`; in a URL too broken to parse, it may also hold a `/`.
+      .replace(/^([^:/?#]*:\/\/[^:/?#]*:)(?:[^/?#]*|[^@]*)@/, '$1***@')
+      // node-postgres also takes the password from the query string.
+      .replace(/([?&]password=)[^&#]*/gi, '$1***')
+  );
+}
+
+/** Decodes a percent-encoded part of a URL, or leaves it as written when its encoding is broken. */
+function decodeLeniently(part: string): string {
+  try {
+    return decodeURIComponent(part);
+  } catch {
+    return part;
+  }
 }
 
 /** Where a URL points, in words: `user@host:port/database`. */
 export function describeDatabaseUrl(url: URL): string {
-  const user = decodeURIComponent(url.username) || '(default user)';
-  return `${user}@${url.hostname}:${url.port || '5432'}/${decodeURIComponent(url.pathname.slice(1))}`;
+  const user = decodeLeniently(url.username) || '(default user)';
+  return `${user}@${hostOf(url)}:${url.port || '5432'}/${decodeLeniently(url.pathname.slice(1))}`;
 }
 
 /** Turns a failure to connect into one line that says which part was wrong and what to do. */
@@ -44,16 +68,16 @@ export function explainConnectionError(error: unknown, url: URL): Error {
   switch (code) {
     case 'ECONNREFUSED':
       return new UserFacingError(
-        `Can't connect to PostgreSQL at ${url.hostname}:${url.port || '5432'}: connection refused. Is the server running, and is the port right?`,
+        `Can't connect to PostgreSQL at ${hostOf(url)}:${url.port || '5432'}: connection refused. Is the server running, and is the port right?`,
       );
     case 'ENOTFOUND':
     case 'EAI_AGAIN':
       return new UserFacingError(
-        `Can't connect to PostgreSQL: unknown host "${url.hostname}". Check the host in the database URL.`,
+        `Can't connect to PostgreSQL: unknown host "${hostOf(url)}". Check the host in the database URL.`,
       );
     case 'ETIMEDOUT':
       return new UserFacingError(
-        `Can't connect to PostgreSQL at ${url.hostname}:${url.port || '5432'}: timed out. Check the host, port and firewall.`,
+        `Can't connect to PostgreSQL at ${hostOf(url)}:${url.port || '5432'}: timed out. Check the host, port and firewall.`,
       );
     case '28P01':
       return new UserFacingError(
@@ -65,11 +89,11 @@ export function explainConnectionError(error: unknown, url: URL): Error {
       );
     case '3D000':
       return new UserFacingError(
-        `The database "${decodeURIComponent(url.pathname.slice(1))}" does not exist on ${url.hostname}:${url.port || '5432'}. Create it (createdb) or fix the database URL.`,
+        `The database "${decodeLeniently(url.pathname.slice(1))}" does not exist on ${hostOf(url)}:${url.port || '5432'}. Create it (createdb) or fix the database URL.`,
       );
     case '57P03':
       return new UserFacingError(
-        `PostgreSQL at ${url.hostname} is starting up or shutting down; try again in a moment.`,
+        `PostgreSQL at ${hostOf(url)} is starting up or shutting down; try again in a moment.`,
       );
     default:
       if (error instanceof UserFacingError) return error;
