@@ -141,6 +141,11 @@ export function translateDatabaseError(error: unknown): ServiceError | undefined
         'CONFLICT',
         'Someone else was changing the same records at the same moment; try again.',
       );
+    case '42P01':
+      return new ServiceError(
+        'UNAVAILABLE',
+        'The database has no LMS schema yet (or not all of it): apply the migrations with `lms-admin migrate up`.',
+      );
     case '57014':
       return new ServiceError('CANCELLED', 'The operation was cancelled; nothing was changed.');
     default:

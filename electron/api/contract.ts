@@ -6,11 +6,13 @@
  */
 import type { z } from 'zod';
 import { authChannels } from './channels/auth';
+import { migrationChannels } from './channels/migrations';
 import { userChannels } from './channels/users';
 
 export const contract = {
   ...authChannels,
   ...userChannels,
+  ...migrationChannels,
 } as const;
 
 export type Contract = typeof contract;

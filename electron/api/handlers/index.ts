@@ -1,10 +1,12 @@
 import type { Channel } from '../contract';
 import { authHandlers } from './auth';
 import type { HandlerTable } from './handler';
+import { migrationHandlers } from './migrations';
 import { userHandlers } from './users';
 
 /** Every channel's handler, merged in one place; the type insists that none is missing. */
 export const handlers: HandlerTable<Channel> = {
   ...authHandlers,
   ...userHandlers,
+  ...migrationHandlers,
 };

@@ -1,0 +1,22 @@
+import {
+  applyMigrations,
+  getMigrationStatus,
+  rollbackMigrations,
+} from '../../../db/services/migrations';
+import { actorOf, type HandlerContext, type HandlerTable } from './handler';
+
+/** Migrations run on their own connection, one transaction each, recorded as applied by the admin. */
+const runOptions = (context: HandlerContext) => ({
+  appliedBy: actorOf(context).email,
+  signal: context.signal,
+  progress: context.progress,
+});
+
+export const migrationHandlers: HandlerTable<
+  'migrations.status' | 'migrations.apply' | 'migrations.rollback'
+> = {
+  'migrations.status': (_input, { db }) => getMigrationStatus(db),
+  'migrations.apply': (input, context) => applyMigrations(context.db, input, runOptions(context)),
+  'migrations.rollback': (input, context) =>
+    rollbackMigrations(context.db, input, runOptions(context)),
+};
