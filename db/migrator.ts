@@ -353,7 +353,8 @@ async function readLedger(client: pg.Client): Promise<AppliedMigration[]> {
     execution_ms: number;
     applied_by: string;
   }>(
-    `SELECT name, checksum, applied_at, execution_ms, applied_by FROM ${LEDGER_TABLE} ORDER BY name`,
+    // Byte order, as the files sort: a server's own collation (en_US, ICU) may put `_` before digits.
+    `SELECT name, checksum, applied_at, execution_ms, applied_by FROM ${LEDGER_TABLE} ORDER BY name COLLATE "C"`,
   );
   return rows.map((row) => ({
     name: row.name,
