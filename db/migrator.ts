@@ -192,6 +192,12 @@ export class Migrator extends EventEmitter<MigratorEvents> {
     } catch (error) {
       throw explainConnectionError(error, this.url);
     }
+    // A connection the server drops (restart, pg_terminate_backend, network) fails the query in
+    // flight; unheard, its 'error' event would also crash the whole process. The next call
+    // connects afresh.
+    client.on('error', () => {
+      if (this.client === client) this.client = undefined;
+    });
     this.client = client;
     return client;
   }
@@ -242,7 +248,11 @@ export class Migrator extends EventEmitter<MigratorEvents> {
       )`);
       return await work(client);
     } finally {
-      await client.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY]);
+      // Unlocking fails only on a lost connection, whose session holds no lock any more; throwing
+      // that here would hide why the work failed.
+      await client
+        .query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY])
+        .catch(() => undefined);
     }
   }
 
@@ -317,7 +327,9 @@ export class Migrator extends EventEmitter<MigratorEvents> {
       }
       await client.query('COMMIT');
     } catch (error) {
-      await client.query('ROLLBACK');
+      // ROLLBACK fails only on a lost connection, and then the server has rolled back already;
+      // the migration's own error is the one that says what happened.
+      await client.query('ROLLBACK').catch(() => undefined);
       const reason = error instanceof Error ? error.message : String(error);
       throw new UserFacingError(
         `Migration ${file.name} failed ${direction === 'up' ? 'to apply' : 'to revert'} and was rolled back, leaving the database as it was: ${reason}`,
