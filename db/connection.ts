@@ -1,6 +1,11 @@
 import pg from 'pg';
 import { Sequelize, type Transaction } from 'sequelize';
-import { describeDatabaseUrl, explainConnectionError, parseDatabaseUrl } from './database-url';
+import {
+  databaseNameOf,
+  describeDatabaseUrl,
+  explainConnectionError,
+  parseDatabaseUrl,
+} from './database-url';
 import { initModels, type Models } from './models';
 
 /** Where a change came from, as the audit log records it. */
@@ -37,10 +42,18 @@ export class Database {
   /** Connects (checking the URL and the credentials at once) and returns the open database. */
   static async open(rawUrl: string, options: DatabaseOptions = {}): Promise<Database> {
     const url = parseDatabaseUrl(rawUrl);
+    const database = databaseNameOf(url);
     const sequelize = new Sequelize(url.toString(), {
       dialect: 'postgres',
       dialectModule: pg,
       logging: false,
+      hooks: {
+        // Sequelize takes the database name from the URL still percent-encoded, so `lms%20prod`
+        // was asked for by that name; node-postgres (and so the migrator) decode it.
+        beforeConnect: (config) => {
+          config.database = database;
+        },
+      },
       pool: {
         max: options.poolMax ?? 10,
         min: 0,

@@ -55,10 +55,15 @@ function decodeLeniently(part: string): string {
   }
 }
 
+/** The database a URL names, percent-decoded (`lms%20prod` is the database `lms prod`). */
+export function databaseNameOf(url: URL): string {
+  return decodeLeniently(url.pathname.slice(1));
+}
+
 /** Where a URL points, in words: `user@host:port/database`. */
 export function describeDatabaseUrl(url: URL): string {
   const user = decodeLeniently(url.username) || '(default user)';
-  return `${user}@${hostOf(url)}:${url.port || '5432'}/${decodeLeniently(url.pathname.slice(1))}`;
+  return `${user}@${hostOf(url)}:${url.port || '5432'}/${databaseNameOf(url)}`;
 }
 
 /** Turns a failure to connect into one line that says which part was wrong and what to do. */
@@ -89,7 +94,7 @@ export function explainConnectionError(error: unknown, url: URL): Error {
       );
     case '3D000':
       return new UserFacingError(
-        `The database "${decodeLeniently(url.pathname.slice(1))}" does not exist on ${hostOf(url)}:${url.port || '5432'}. Create it (createdb) or fix the database URL.`,
+        `The database "${databaseNameOf(url)}" does not exist on ${hostOf(url)}:${url.port || '5432'}. Create it (createdb) or fix the database URL.`,
       );
     case '57P03':
       return new UserFacingError(
