@@ -36,6 +36,15 @@ const constraintMeanings: Record<string, { field: string; message: string }> = {
     field: 'attemptNumber',
     message: 'already exists for this enrollment and quiz',
   },
+  enrollments_completed_at_check: {
+    field: 'status',
+    message: 'cannot be completed before the enrollment began: check its enrolled date',
+  },
+  lesson_progress_time_spent_seconds_check: {
+    field: 'timeSpentSeconds',
+    message: 'must not be negative',
+  },
+  quiz_attempts_score_check: { field: 'score', message: "must not exceed the attempt's max score" },
   courses_instructor_id_fkey: { field: 'instructorId', message: 'must be an existing user' },
 };
 

@@ -6,7 +6,7 @@ import type { ErrorCode } from '../../db/schemas/errors';
 export type OwnedCourseRef = {
   field: string;
   /** What the field names: the course itself, or a row that belongs to one. */
-  via: 'course' | 'courseSlug' | 'lesson' | 'quiz' | 'enrollment';
+  via: 'course' | 'courseSlug' | 'lesson' | 'quiz' | 'enrollment' | 'attempt';
 };
 
 /** One entry of the API contract: what goes in, what comes out, and who may call it. */

@@ -6,11 +6,15 @@
  */
 import type { z } from 'zod';
 import { authChannels } from './channels/auth';
+import { dashboardChannels } from './channels/dashboard';
+import { enrollmentChannels } from './channels/enrollments';
 import { migrationChannels } from './channels/migrations';
 import { userChannels } from './channels/users';
 
 export const contract = {
   ...authChannels,
+  ...enrollmentChannels,
+  ...dashboardChannels,
   ...userChannels,
   ...migrationChannels,
 } as const;

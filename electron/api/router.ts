@@ -59,6 +59,7 @@ const SQL_COURSE_OWNER: Record<OwnedCourseRef['via'], string> = {
   lesson: `SELECT c.instructor_id FROM lessons l JOIN courses c ON c.id = l.course_id WHERE l.id = $1`,
   quiz: `SELECT c.instructor_id FROM quizzes q JOIN courses c ON c.id = q.course_id WHERE q.id = $1`,
   enrollment: `SELECT c.instructor_id FROM enrollments e JOIN courses c ON c.id = e.course_id WHERE e.id = $1`,
+  attempt: `SELECT c.instructor_id FROM quiz_attempts a JOIN enrollments e ON e.id = a.enrollment_id JOIN courses c ON c.id = e.course_id WHERE a.id = $1`,
 };
 
 function defaultLog({ errorId, channel, error }: InternalErrorLog): void {

@@ -1,5 +1,7 @@
 import type { Channel } from '../contract';
 import { authHandlers } from './auth';
+import { dashboardHandlers } from './dashboard';
+import { enrollmentHandlers } from './enrollments';
 import type { HandlerTable } from './handler';
 import { migrationHandlers } from './migrations';
 import { userHandlers } from './users';
@@ -7,6 +9,8 @@ import { userHandlers } from './users';
 /** Every channel's handler, merged in one place; the type insists that none is missing. */
 export const handlers: HandlerTable<Channel> = {
   ...authHandlers,
+  ...enrollmentHandlers,
+  ...dashboardHandlers,
   ...userHandlers,
   ...migrationHandlers,
 };
