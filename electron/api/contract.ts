@@ -6,6 +6,7 @@
  */
 import type { z } from 'zod';
 import { authChannels } from './channels/auth';
+import { courseChannels } from './channels/courses';
 import { dashboardChannels } from './channels/dashboard';
 import { enrollmentChannels } from './channels/enrollments';
 import { migrationChannels } from './channels/migrations';
@@ -13,6 +14,7 @@ import { userChannels } from './channels/users';
 
 export const contract = {
   ...authChannels,
+  ...courseChannels,
   ...enrollmentChannels,
   ...dashboardChannels,
   ...userChannels,

@@ -1,5 +1,6 @@
 import type { Channel } from '../contract';
 import { authHandlers } from './auth';
+import { courseHandlers } from './courses';
 import { dashboardHandlers } from './dashboard';
 import { enrollmentHandlers } from './enrollments';
 import type { HandlerTable } from './handler';
@@ -9,6 +10,7 @@ import { userHandlers } from './users';
 /** Every channel's handler, merged in one place; the type insists that none is missing. */
 export const handlers: HandlerTable<Channel> = {
   ...authHandlers,
+  ...courseHandlers,
   ...enrollmentHandlers,
   ...dashboardHandlers,
   ...userHandlers,
