@@ -10,11 +10,13 @@ import { courseChannels } from './channels/courses';
 import { dashboardChannels } from './channels/dashboard';
 import { enrollmentChannels } from './channels/enrollments';
 import { migrationChannels } from './channels/migrations';
+import { quizChannels } from './channels/quizzes';
 import { userChannels } from './channels/users';
 
 export const contract = {
   ...authChannels,
   ...courseChannels,
+  ...quizChannels,
   ...enrollmentChannels,
   ...dashboardChannels,
   ...userChannels,

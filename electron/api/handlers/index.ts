@@ -5,12 +5,14 @@ import { dashboardHandlers } from './dashboard';
 import { enrollmentHandlers } from './enrollments';
 import type { HandlerTable } from './handler';
 import { migrationHandlers } from './migrations';
+import { quizHandlers } from './quizzes';
 import { userHandlers } from './users';
 
 /** Every channel's handler, merged in one place; the type insists that none is missing. */
 export const handlers: HandlerTable<Channel> = {
   ...authHandlers,
   ...courseHandlers,
+  ...quizHandlers,
   ...enrollmentHandlers,
   ...dashboardHandlers,
   ...userHandlers,
