@@ -18,19 +18,6 @@ export function notFoundError(what: string, id: string): ServiceError {
   return new ServiceError('NOT_FOUND', `No ${what} with id ${id}: it may have been deleted.`);
 }
 
-export async function findRow<Row extends { version: number }>(
-  db: Database,
-  table: VersionedTable<Row, unknown>,
-  id: string,
-  transaction?: Transaction,
-): Promise<Row | undefined> {
-  const rows = await db.sequelize.query<Row>(
-    `SELECT ${table.columns} FROM ${table.table} WHERE id = $1`,
-    { bind: [id], type: QueryTypes.SELECT, transaction },
-  );
-  return rows[0];
-}
-
 /** The row as it is now, or NOT_FOUND. */
 export async function getRow<Row extends { version: number }>(
   db: Database,
@@ -38,7 +25,11 @@ export async function getRow<Row extends { version: number }>(
   id: string,
   transaction?: Transaction,
 ): Promise<Row> {
-  const row = await findRow(db, table, id, transaction);
+  const rows = await db.sequelize.query<Row>(
+    `SELECT ${table.columns} FROM ${table.table} WHERE id = $1`,
+    { bind: [id], type: QueryTypes.SELECT, transaction },
+  );
+  const row = rows[0];
   if (!row) throw notFoundError(table.what, id);
   return row;
 }
