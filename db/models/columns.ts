@@ -20,7 +20,15 @@ export function foreignKey(
   onDelete: 'CASCADE' | 'RESTRICT' | 'SET NULL',
   allowNull = false,
 ): ModelAttributeColumnOptions {
-  return { type: DataTypes.UUID, allowNull, references: { model: table, key: 'id' }, onDelete };
+  return {
+    type: DataTypes.UUID,
+    allowNull,
+    references: { model: table, key: 'id' },
+    onDelete,
+    // As every foreign key of the migrations has it (ids never change). Said here, because an
+    // association finding no onUpdate on the attribute writes Sequelize's default CASCADE into it.
+    onUpdate: 'NO ACTION',
+  };
 }
 
 /** Options every model shares: snake_case columns, and timestamps left to the database. */
