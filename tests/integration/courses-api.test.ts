@@ -376,9 +376,16 @@ describe('courses.deletePreview and courses.delete', () => {
     });
   });
 
+  it('lets only admins delete a course, since learner records go with it', async () => {
+    const id = await populatedCourse();
+    const refused = await api.call('courses.delete', { id, version: 1 }, instructor.sessionId);
+    expect(refused).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
+    expect(await asAdmin('courses.get', { id })).toMatchObject({ version: 1 });
+  });
+
   it('deletes the course and everything below it', async () => {
     const id = await populatedCourse();
-    const deleted = await asInstructor('courses.delete', { id, version: 1 });
+    const deleted = await asAdmin('courses.delete', { id, version: 1 });
     expect(deleted.course.id).toBe(id);
     const rows = await api.db.sequelize.query<{ remaining: number }>(
       `SELECT (SELECT count(*) FROM courses WHERE id = $1)
@@ -393,11 +400,7 @@ describe('courses.deletePreview and courses.delete', () => {
   it('refuses a delete with a stale version, with the current course, and deletes nothing', async () => {
     const created = await asInstructor('courses.create', { title: 'Delete race' });
     await asInstructor('courses.update', { id: created.id, version: 1, title: 'Changed' });
-    const stale = await api.call(
-      'courses.delete',
-      { id: created.id, version: 1 },
-      instructor.sessionId,
-    );
+    const stale = await api.call('courses.delete', { id: created.id, version: 1 }, admin.sessionId);
     expect(stale).toMatchObject({
       ok: false,
       error: { code: 'CONFLICT', current: { title: 'Changed', version: 2 } },

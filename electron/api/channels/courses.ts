@@ -18,7 +18,7 @@ import {
   updateLessonInputSchema,
   versionedLessonRefInputSchema,
 } from '../../../db/schemas/lessons';
-import { anyStaff, channel, courseEditors, type OwnedCourseRef } from '../channel';
+import { adminOnly, anyStaff, channel, courseEditors, type OwnedCourseRef } from '../channel';
 
 /** The course named by `id`, or the course the lesson `id` belongs to. */
 const courseById: OwnedCourseRef = { field: 'id', via: 'course' };
@@ -70,11 +70,11 @@ export const courseChannels = {
     roles: courseEditors,
     ownedCourse: courseById,
   }),
+  // Deleting a course deletes learners' enrollments, progress and attempts with it: admins only.
   'courses.delete': channel({
     input: versionedCourseRefInputSchema,
     output: courseDeletePreviewSchema,
-    roles: courseEditors,
-    ownedCourse: courseById,
+    roles: adminOnly,
   }),
   'lessons.list': channel({
     input: listLessonsInputSchema,
