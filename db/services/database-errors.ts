@@ -111,6 +111,8 @@ export function translateDatabaseError(error: unknown): ServiceError | undefined
           : 'That would duplicate an existing record.',
         { ...(fields && { fields }) },
       );
+    // PostgreSQL 18 reports ON DELETE RESTRICT as 23001 (restrict_violation); earlier ones as 23503.
+    case '23001':
     case '23503':
       return /still referenced/.test(pgError.detail ?? '')
         ? new ServiceError(
