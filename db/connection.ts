@@ -1,6 +1,7 @@
 import pg from 'pg';
 import { Sequelize, type Transaction } from 'sequelize';
 import {
+  DEFAULT_CONNECT_TIMEOUT_MS,
   databaseNameOf,
   describeDatabaseUrl,
   explainConnectionError,
@@ -25,6 +26,8 @@ export interface DatabaseOptions {
   poolMax?: number;
   /** How long a request for a connection may wait, in ms. */
   acquireTimeoutMs?: number;
+  /** How long a new connection may wait for the server to answer, in ms. */
+  connectTimeoutMs?: number;
 }
 
 /** A connection profile opened: one Sequelize instance with a bounded pool, and its models. */
@@ -47,6 +50,11 @@ export class Database {
       dialect: 'postgres',
       dialectModule: pg,
       logging: false,
+      // Sequelize's first connection (it reads the server version) bypasses the pool and its
+      // acquire timeout: only the driver's own timeout keeps a silent server from hanging open().
+      dialectOptions: {
+        connectionTimeoutMillis: options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
+      },
       hooks: {
         // Sequelize takes the database name from the URL still percent-encoded, so `lms%20prod`
         // was asked for by that name; node-postgres (and so the migrator) decode it.

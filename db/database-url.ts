@@ -66,11 +66,21 @@ export function describeDatabaseUrl(url: URL): string {
   return `${user}@${hostOf(url)}:${url.port || '5432'}/${databaseNameOf(url)}`;
 }
 
+/**
+ * How long a new connection may wait for the server to answer. Without a limit, a host that drops
+ * packets (a firewall) or a port where something other than PostgreSQL listens keeps a command
+ * waiting for minutes, or for ever.
+ */
+export const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
+
+/** How node-postgres fails when its connectionTimeoutMillis runs out: this message, and no code. */
+const PG_CONNECT_TIMEOUT_MESSAGE = 'timeout expired';
+
 /** Turns a failure to connect into one line that says which part was wrong and what to do. */
 export function explainConnectionError(error: unknown, url: URL): Error {
   const where = describeDatabaseUrl(url);
   const { code, message } = (error ?? {}) as { code?: string; message?: string };
-  switch (code) {
+  switch (code ?? (message === PG_CONNECT_TIMEOUT_MESSAGE ? 'ETIMEDOUT' : undefined)) {
     case 'ECONNREFUSED':
       return new UserFacingError(
         `Can't connect to PostgreSQL at ${hostOf(url)}:${url.port || '5432'}: connection refused. Is the server running, and is the port right?`,

@@ -2,7 +2,11 @@ import { EventEmitter } from 'node:events';
 import os from 'node:os';
 import pg from 'pg';
 import { Umzug, type UmzugStorage } from 'umzug';
-import { explainConnectionError, parseDatabaseUrl } from './database-url';
+import {
+  DEFAULT_CONNECT_TIMEOUT_MS,
+  explainConnectionError,
+  parseDatabaseUrl,
+} from './database-url';
 import type { MigrationDb } from './migration';
 import { MigrationFolder, type MigrationFile } from './migration-source';
 import { UserFacingError } from './user-facing-error';
@@ -55,6 +59,8 @@ export interface MigratorOptions {
   folder?: MigrationFolder;
   /** How long to wait for another process's run to finish before giving up. */
   lockTimeoutMs?: number;
+  /** How long connecting may wait for the server to answer before giving up. */
+  connectTimeoutMs?: number;
   /** Who is recorded in the ledger as having applied a migration. */
   appliedBy?: string;
 }
@@ -68,6 +74,7 @@ export class Migrator extends EventEmitter<MigratorEvents> {
   private readonly url: URL;
   private readonly folder: MigrationFolder;
   private readonly lockTimeoutMs: number;
+  private readonly connectTimeoutMs: number;
   private readonly appliedBy: string;
   private client: pg.Client | undefined;
 
@@ -76,6 +83,7 @@ export class Migrator extends EventEmitter<MigratorEvents> {
     this.url = parseDatabaseUrl(options.databaseUrl);
     this.folder = options.folder ?? new MigrationFolder();
     this.lockTimeoutMs = options.lockTimeoutMs ?? 10_000;
+    this.connectTimeoutMs = options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
     this.appliedBy = options.appliedBy ?? `${os.userInfo().username}@${os.hostname()}`;
   }
 
@@ -186,6 +194,7 @@ export class Migrator extends EventEmitter<MigratorEvents> {
     const client = new pg.Client({
       connectionString: this.url.toString(),
       application_name: 'lms-admin migrate',
+      connectionTimeoutMillis: this.connectTimeoutMs,
     });
     try {
       await client.connect();
