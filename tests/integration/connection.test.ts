@@ -2,7 +2,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { Database, type ActorContext } from '../../db/connection';
 import { UserFacingError } from '../../db/user-facing-error';
-import { closedLoopbackPort } from '../support/network';
+import { closedLoopbackPort, startSilentServer } from '../support/network';
 import { rejectionOf } from '../support/rejection';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
 
@@ -93,6 +93,22 @@ describe('Database.open', () => {
     expect(error.message).toBe(
       `Can't connect to PostgreSQL at 127.0.0.1:${port}: connection refused. Is the server running, and is the port right?`,
     );
+  });
+
+  it('gives up on a server that never answers, with one line saying it timed out', async () => {
+    const silent = await startSilentServer();
+    try {
+      const url = withUrl((edited) => (edited.port = String(silent.port)));
+
+      const error = await rejectionOf(Database.open(url, { connectTimeoutMs: 300 }));
+
+      expect(error).toBeInstanceOf(UserFacingError);
+      expect(error.message).toBe(
+        `Can't connect to PostgreSQL at 127.0.0.1:${silent.port}: timed out. Check the host, port and firewall.`,
+      );
+    } finally {
+      await silent.close();
+    }
   });
 
   it('refuses a URL that is not a PostgreSQL URL with one line naming its scheme', async () => {

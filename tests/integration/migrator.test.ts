@@ -5,6 +5,7 @@ import { checksumOf } from '../../db/migration-source';
 import { Migrator, type MigrationStep, type MigratorOptions } from '../../db/migrator';
 import { UserFacingError } from '../../db/user-facing-error';
 import { MigrationFixture, RUN_LOG_DDL, tableMigration } from '../support/migration-fixtures';
+import { startSilentServer } from '../support/network';
 import { waitFor } from '../support/polling';
 import { rejectionOf } from '../support/rejection';
 import { TempFolders } from '../support/temp-folders';
@@ -385,6 +386,27 @@ describe('two migrators on the same database', () => {
     expect(error).toBeInstanceOf(UserFacingError);
     expect(error.message).toMatch(/^Another process is migrating this database/);
     expect(await holderRun).toEqual(['0001_slow']);
+  });
+});
+
+describe('connecting', () => {
+  it('gives up on a server that never answers, saying it timed out', async () => {
+    const silent = await startSilentServer();
+    try {
+      const url = new URL(database.url);
+      url.port = String(silent.port);
+
+      const error = await rejectionOf(
+        newMigrator({ databaseUrl: url.toString(), connectTimeoutMs: 300 }).status(),
+      );
+
+      expect(error).toBeInstanceOf(UserFacingError);
+      expect(error.message).toBe(
+        `Can't connect to PostgreSQL at 127.0.0.1:${silent.port}: timed out. Check the host, port and firewall.`,
+      );
+    } finally {
+      await silent.close();
+    }
   });
 });
 

@@ -154,6 +154,14 @@ describe('explainConnectionError', () => {
     expect(explained.message).not.toContain('s3cret');
   });
 
+  it("explains node-postgres's own connect timeout as timed out", () => {
+    const explained = explainConnectionError(new Error('timeout expired'), URL_OF_SERVER);
+
+    expect(explained.message).toBe(
+      "Can't connect to PostgreSQL at db.example.com:6543: timed out. Check the host, port and firewall.",
+    );
+  });
+
   it('passes on the server message of a refused connection (28000), pointing at pg_hba.conf', () => {
     const explained = explainConnectionError(
       pgError('28000', 'no pg_hba.conf entry for host "10.0.0.7"'),
