@@ -7,7 +7,7 @@ export interface DatabaseTarget {
   url: string;
   /** Where it came from, in words, for messages: never shows a password. */
   label: string;
-  /** Stops the embedded server if this process had to start it and nobody else is using it. */
+  /** Stops the embedded server if it was started for commands (not `db start`) and nobody else uses it. */
   release(): Promise<void>;
 }
 
@@ -33,12 +33,14 @@ export async function openDatabaseTarget(
     };
   }
   const server = new EmbeddedServer(resolveDataDir(env));
-  const handle = await server.start();
+  const handle = await server.start({ isTransient: true });
   return {
     url: handle.url,
     label: `embedded PostgreSQL in ${server.dataDir}`,
+    // Not only when started here: the command that started it may have finished first, while
+    // this one was still using it. A server `db start` left running stays.
     release: async () => {
-      if (handle.wasStartedHere) await server.stopIfUnused();
+      await server.releaseTransient();
     },
   };
 }

@@ -17,11 +17,14 @@ import { UserFacingError } from './user-facing-error';
  *   postgres/                  the cluster (made whole in a temporary folder, then renamed, so it
  *     lms-admin.json           either exists complete or not at all); the credentials live inside
  *   postgres.log               the server's log, where startup failures are explained
+ *   postgres.transient         present while the running server was started only for the commands
+ *                              (or the app) using it: the last of them to let go stops it
  */
 
 const CLUSTER_FOLDER = 'postgres';
 const CREDENTIALS_FILE = 'lms-admin.json';
 const LOG_FILE = 'postgres.log';
+const TRANSIENT_MARKER = 'postgres.transient';
 const DATABASE_NAME = 'lms';
 const SUPERUSER = 'postgres';
 const START_TIMEOUT_MS = 30_000;
@@ -48,6 +51,16 @@ export interface EmbeddedServerHandle {
   wasStartedHere: boolean;
   /** Whether the cluster had to be created (initdb) by this call. */
   wasInitializedHere: boolean;
+}
+
+/** How a caller means to use the server it starts. */
+export interface EmbeddedStartOptions {
+  /**
+   * Started for the caller's own work (a command, the app), to be stopped by `releaseTransient`
+   * once nobody uses it. Without it (`db start`) the server keeps running until `db stop`, even
+   * when it was already running for a command.
+   */
+  isTransient?: boolean;
 }
 
 /** The `postgres`, `initdb` binaries shipped in the npm package for this platform. */
@@ -179,11 +192,14 @@ export class EmbeddedServer {
   }
 
   /** Connects to the running server, or creates and starts one; the handle says which happened. */
-  async start(): Promise<EmbeddedServerHandle> {
+  async start(options: EmbeddedStartOptions = {}): Promise<EmbeddedServerHandle> {
+    const isTransient = options.isTransient === true;
     const wasInitializedHere = await this.initializeIfMissing();
     const credentials = await this.readCredentials();
     const running = await this.findRunning();
     if (running) {
+      // Asked to keep running (`db start`): whoever started it for a command must leave it up.
+      if (!isTransient) await this.setTransient(false);
       return {
         ...running,
         url: urlFor(credentials, running.port),
@@ -191,8 +207,11 @@ export class EmbeddedServer {
         wasInitializedHere,
       };
     }
+    // Marked before the launch, so that a `db start` finding this server running can unmark it.
+    await this.setTransient(isTransient);
     const started = await this.launch(this.clusterDir);
     if (started.kind === 'already-running') {
+      if (!isTransient) await this.setTransient(false);
       return {
         ...started,
         url: urlFor(credentials, started.port),
@@ -213,7 +232,17 @@ export class EmbeddedServer {
     const running = await this.findRunning();
     if (!running) return false;
     await this.stopProcess(running.pid);
+    await this.setTransient(false);
     return true;
+  }
+
+  /**
+   * Lets go of a server started with `isTransient`: stops it if nobody asked to keep it running
+   * and no client uses it any more, whichever command started it. Returns whether it stopped it.
+   */
+  async releaseTransient(): Promise<boolean> {
+    if (!existsSync(path.join(this.dataDir, TRANSIENT_MARKER))) return false;
+    return this.stopIfUnused();
   }
 
   /**
@@ -236,7 +265,14 @@ export class EmbeddedServer {
       await client.end();
     }
     await this.stopProcess(running.pid);
+    await this.setTransient(false);
     return true;
+  }
+
+  private async setTransient(isTransient: boolean): Promise<void> {
+    const marker = path.join(this.dataDir, TRANSIENT_MARKER);
+    if (isTransient) await fs.writeFile(marker, '', { mode: 0o600 });
+    else await fs.rm(marker, { force: true });
   }
 
   private async findRunning(): Promise<{ pid: number; port: number } | undefined> {
