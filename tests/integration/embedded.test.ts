@@ -5,6 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { openDatabaseTarget } from '../../db/database-target';
 import { EmbeddedServer, type EmbeddedServerHandle } from '../../db/embedded';
 import { UserFacingError } from '../../db/user-facing-error';
 import { acceptsConnections } from '../support/network';
@@ -253,5 +254,44 @@ describe.skipIf(!isMainIntegrationProject())('the embedded PostgreSQL', () => {
 
     expect(await server.status()).toEqual({ state: 'stopped', dataDir });
     expect(isProcessAlive(handle.pid)).toBe(false);
+  });
+
+  describe('shared by commands (openDatabaseTarget)', () => {
+    const openEmbedded = () => openDatabaseTarget({ env: { LMS_DATA_DIR: dataDir } });
+
+    it('is stopped by the last command using it, not only by the one that started it', async () => {
+      const starter = await openEmbedded();
+      const other = await openEmbedded();
+      const client = new pg.Client({ connectionString: other.url });
+      await client.connect();
+
+      await starter.release();
+      expect((await new EmbeddedServer(dataDir).status()).state).toBe('running');
+      await client.end();
+      await other.release();
+
+      expect(await new EmbeddedServer(dataDir).status()).toEqual({ state: 'stopped', dataDir });
+    });
+
+    it('stays running after a command when db start started it', async () => {
+      const started = await new EmbeddedServer(dataDir).start();
+      const command = await openEmbedded();
+
+      await command.release();
+
+      expect(await new EmbeddedServer(dataDir).status()).toMatchObject({
+        state: 'running',
+        pid: started.pid,
+      });
+    });
+
+    it('stays running after the command that started it when db start was run meanwhile', async () => {
+      const command = await openEmbedded();
+      await new EmbeddedServer(dataDir).start();
+
+      await command.release();
+
+      expect((await new EmbeddedServer(dataDir).status()).state).toBe('running');
+    });
   });
 });
