@@ -1,6 +1,7 @@
 import { parseDatabaseUrl, redactDatabaseUrl } from './database-url';
 import { resolveDataDir } from './data-dir';
 import { EmbeddedServer } from './embedded';
+import { UserFacingError } from './user-facing-error';
 
 /** The database a command works on, and how to let go of it when done. */
 export interface DatabaseTarget {
@@ -22,10 +23,17 @@ export async function openDatabaseTarget(
   options: DatabaseTargetOptions = {},
 ): Promise<DatabaseTarget> {
   const env = options.env ?? process.env;
+  // Given but empty, as from `--database-url "$TYPO"`: choosing another database instead would
+  // run the command on the wrong one. (An empty DATABASE_URL is as good as unset, as usual.)
+  if (options.databaseUrl !== undefined && options.databaseUrl.trim() === '') {
+    throw new UserFacingError(
+      '--database-url is empty: give it a postgres:// URL, or leave it out to use DATABASE_URL or the embedded server.',
+    );
+  }
   const explicit = options.databaseUrl?.trim() || env.DATABASE_URL?.trim();
   if (explicit) {
     parseDatabaseUrl(explicit);
-    const origin = options.databaseUrl?.trim() ? '--database-url' : 'DATABASE_URL';
+    const origin = options.databaseUrl !== undefined ? '--database-url' : 'DATABASE_URL';
     return {
       url: explicit,
       label: `${redactDatabaseUrl(explicit)} (${origin})`,
