@@ -227,6 +227,21 @@ describe('a bad DATABASE_URL', () => {
     },
   );
 
+  it('an empty --database-url is refused, not taken as leave-it-out', async () => {
+    // As from `--database-url "$TYPO"` in a script: falling back to another database would
+    // migrate the wrong one.
+    const result = await runCli(['--database-url', '', 'migrate', 'up'], {
+      DATABASE_URL: database.url,
+      LMS_DATA_DIR: dataDir,
+    });
+
+    expect(result.exitCode, described(result)).toBe(1);
+    expect(result.stderr).toMatch(/^Error: --database-url is empty/);
+    expect(result.stderr.trimEnd().split('\n')).toHaveLength(1);
+    expect(await hasLedger(database.url)).toBe(false);
+    expect(await fs.readdir(dataDir)).toEqual([]);
+  });
+
   it('with --verbose, the error comes with its stack trace', async () => {
     const port = await closedLoopbackPort();
 
