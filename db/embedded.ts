@@ -1,6 +1,6 @@
 import { spawn, execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, realpathSync } from 'node:fs';
 import fs from 'node:fs/promises';
 import net from 'node:net';
 import os from 'node:os';
@@ -100,13 +100,19 @@ function isProcessAlive(pid: number): boolean {
   }
 }
 
-/** After a crash the pid in `postmaster.pid` may belong to an unrelated process by now. */
-function isPostgresProcess(pid: number): boolean {
+/**
+ * Whether `pid` is the postmaster serving `clusterDir`. After a crash and a reboot the pid in
+ * `postmaster.pid` may belong to another program by now, or to another PostgreSQL (the system's,
+ * another data folder's): a postmaster works in its own data folder, so its cwd tells them apart.
+ */
+function isPostmasterOf(pid: number, clusterDir: string): boolean {
   if (process.platform !== 'linux') return isProcessAlive(pid);
   try {
     const command = readFileSync(`/proc/${pid}/comm`, 'utf8').trim();
-    return command === 'postgres' || command === 'postmaster';
+    if (command !== 'postgres' && command !== 'postmaster') return false;
+    return realpathSync(`/proc/${pid}/cwd`) === realpathSync(clusterDir);
   } catch {
+    // Gone meanwhile, or another user's process, whose cwd we may not read: not our server.
     return false;
   }
 }
@@ -277,10 +283,10 @@ export class EmbeddedServer {
 
   private async findRunning(): Promise<{ pid: number; port: number } | undefined> {
     const lock = await readPostmasterPid(this.clusterDir);
-    if (!lock || !isPostgresProcess(lock.pid)) return undefined;
+    if (!lock || !isPostmasterOf(lock.pid, this.clusterDir)) return undefined;
     // A server still starting up (or recovering after a crash) becomes ready shortly.
     const ready = await this.waitUntilReady(this.clusterDir, lock.pid, () =>
-      isPostgresProcess(lock.pid),
+      isPostmasterOf(lock.pid, this.clusterDir),
     );
     return ready ? { pid: lock.pid, port: ready.port } : undefined;
   }
@@ -515,11 +521,11 @@ export class EmbeddedServer {
 
   /**
    * After a kill -9 the lock file names a pid that may now belong to another program; PostgreSQL
-   * would refuse to start over it. A pid that is not a live postgres process is stale.
+   * would refuse to start over it. A live pid that is not this cluster's postmaster is stale.
    */
   private async clearStaleLock(clusterDir: string): Promise<void> {
     const lock = await readPostmasterPid(clusterDir);
-    if (lock && isProcessAlive(lock.pid) && !isPostgresProcess(lock.pid)) {
+    if (lock && isProcessAlive(lock.pid) && !isPostmasterOf(lock.pid, clusterDir)) {
       await fs.rm(path.join(clusterDir, 'postmaster.pid'), { force: true });
     }
   }
