@@ -179,6 +179,29 @@ describe.skipIf(!isMainIntegrationProject())('the embedded PostgreSQL', () => {
     expect(await queryOnce(handle.url, 'SELECT 1 AS one')).toEqual([{ one: 1 }]);
   });
 
+  it('clears a stale postmaster.pid that names the postmaster of another cluster, then starts', async () => {
+    const otherServer = new EmbeddedServer(await tempFolders.make('lms-embedded-other'));
+    const other = await otherServer.start();
+    try {
+      const server = new EmbeddedServer(dataDir);
+      await server.start();
+      const lockFile = path.join(clusterDir(), 'postmaster.pid');
+      const lockLines = (await fs.readFile(lockFile, 'utf8')).split('\n');
+      await server.stop();
+      // As after a reboot, when the stale pid went to a PostgreSQL that serves something else.
+      await fs.writeFile(lockFile, [String(other.pid), ...lockLines.slice(1)].join('\n'));
+      expect(await server.status()).toEqual({ state: 'stopped', dataDir });
+
+      const handle = await server.start();
+
+      expect(handle.wasStartedHere).toBe(true);
+      expect(handle.pid).not.toBe(other.pid);
+      expect(await queryOnce(handle.url, 'SELECT 1 AS one')).toEqual([{ one: 1 }]);
+    } finally {
+      await otherServer.stop();
+    }
+  });
+
   it('removes the half-made cluster a first start left when its process died', async () => {
     const deadPid = await pidOfFinishedProcess();
     const abandoned = path.join(dataDir, `postgres.init-${deadPid}-0badf00d`);
