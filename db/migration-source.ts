@@ -66,7 +66,24 @@ export class MigrationFolder {
 
   /** Imports a migration file and checks that it exports `up` and `down`. */
   async load(file: MigrationFile): Promise<MigrationModule> {
-    const exported: unknown = await import(pathToFileURL(file.path).href);
+    let exported: unknown;
+    try {
+      exported = await import(pathToFileURL(file.path).href);
+    } catch (error) {
+      // A syntax error comes from the TypeScript loader as several lines ("Transform failed with
+      // 1 error:\n<file>:2:0: ERROR: …"); the CLI prints errors as one line.
+      const reason = (error instanceof Error ? error.message : String(error))
+        .split('\n')
+        .map((line) => line.trim())
+        .filter((line) => line !== '')
+        .join(' ');
+      throw new UserFacingError(
+        `Migration ${file.name} (${file.path}) can't be loaded: ${reason}`,
+        {
+          cause: error,
+        },
+      );
+    }
     const parsed = migrationModuleSchema.safeParse(exported);
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
