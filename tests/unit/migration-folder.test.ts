@@ -118,6 +118,19 @@ describe('MigrationFolder.load', () => {
     expect(queries).toEqual([tableMigration('0001_initial', 'courses').up]);
   });
 
+  it('reports a file that fails to load in one line naming the migration', async () => {
+    await fixture.writeFile('0001_broken.mjs', 'export async function up(db) {\n');
+    const [file] = (await fixture.folder.list()).files;
+    if (!file) throw new Error('no migration listed');
+
+    const error = await userFacingRejection(fixture.folder.load(file));
+
+    expect(error.message).toMatch(
+      /^Migration 0001_broken \(.*0001_broken\.mjs\) can't be loaded: /,
+    );
+    expect(error.message).not.toContain('\n');
+  });
+
   it('refuses a file without a down, naming the migration and what it lacks', async () => {
     await fixture.writeFile('0001_one_way.mjs', 'export async function up() {}\n');
     const [file] = (await fixture.folder.list()).files;
