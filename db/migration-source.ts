@@ -68,7 +68,9 @@ export class MigrationFolder {
   async load(file: MigrationFile): Promise<MigrationModule> {
     let exported: unknown;
     try {
-      exported = await import(pathToFileURL(file.path).href);
+      // Modules are cached by URL for the life of the process: keyed by content, a file edited
+      // since (and accepted with `migrate repair`) runs as it is now, not as first imported.
+      exported = await import(`${pathToFileURL(file.path).href}?checksum=${file.checksum}`);
     } catch (error) {
       // A syntax error comes from the TypeScript loader as several lines ("Transform failed with
       // 1 error:\n<file>:2:0: ERROR: …"); the CLI prints errors as one line.
