@@ -118,6 +118,22 @@ describe('MigrationFolder.load', () => {
     expect(queries).toEqual([tableMigration('0001_initial', 'courses').up]);
   });
 
+  it('loads a migration file afresh once it has changed, not the copy imported before', async () => {
+    await fixture.write('0001_initial', tableMigration('0001_initial', 'courses'));
+    const before = (await fixture.folder.list()).files[0];
+    if (!before) throw new Error('no migration listed');
+    await fixture.folder.load(before);
+    await fixture.write('0001_initial', tableMigration('0001_initial', 'lessons'));
+    const after = (await fixture.folder.list()).files[0];
+    if (!after) throw new Error('no migration listed');
+    const queries: string[] = [];
+
+    const migration = await fixture.folder.load(after);
+    await migration.up({ query: async (sql) => (queries.push(sql), { rows: [] }) });
+
+    expect(queries).toEqual([tableMigration('0001_initial', 'lessons').up]);
+  });
+
   it('reports a file that fails to load in one line naming the migration', async () => {
     await fixture.writeFile('0001_broken.mjs', 'export async function up(db) {\n');
     const [file] = (await fixture.folder.list()).files;
