@@ -1,20 +1,37 @@
 import fs from 'node:fs/promises';
 import pg from 'pg';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
+import {
+  afterAll,
+  beforeAll,
+  beforeEach,
+  describe,
+  expect,
+  inject,
+  it,
+  type TestContext,
+} from 'vitest';
 import { EmbeddedServer } from '../../db/embedded';
 import { MigrationFolder } from '../../db/migration-source';
 import { runCli, type CliResult } from '../support/cli-runner';
 import { closedLoopbackPort } from '../support/network';
 import { isProcessAlive } from '../support/polling';
 import { isMainIntegrationProject } from '../support/projects';
-import { TempFolders } from '../support/temp-folders';
+import { tempFolderFor, TempFolders } from '../support/temp-folders';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
 
-const tempFolders = new TempFolders();
+/** A database of the test's own, dropped when it finishes: these tests run concurrently. */
+async function databaseFor(test: Pick<TestContext, 'onTestFinished'>): Promise<TestDatabase> {
+  const database = await createTestDatabase();
+  test.onTestFinished(() => database.drop());
+  return database;
+}
 
-afterEach(async () => {
-  await tempFolders.removeAll();
-});
+/** The test database's URL with one part changed. */
+function editedUrl(database: TestDatabase, edit: (url: URL) => void): string {
+  const url = new URL(database.url);
+  edit(url);
+  return url.toString();
+}
 
 /** The names of the project's real migrations, which the `migrate` commands apply. */
 async function projectMigrationNames(): Promise<string[]> {
@@ -57,8 +74,9 @@ function listedCommands(help: string): string[] {
 const described = (result: CliResult): string =>
   `exit ${result.exitCode}\n--- stdout\n${result.stdout}--- stderr\n${result.stderr}`;
 
-describe('lms-admin --help', () => {
-  it('exits 0 and prints usage for the program and every command under it', async () => {
+// Each run of the CLI is a process of its own, so most tests here run side by side.
+describe.concurrent('lms-admin --help', () => {
+  it('exits 0 and prints usage for the program and every command under it', async ({ expect }) => {
     const visited: string[] = [];
     let level: string[][] = [[]];
     while (level.length > 0) {
@@ -90,98 +108,81 @@ describe('lms-admin --help', () => {
   });
 });
 
-describe('migrate on the database named by --database-url', () => {
-  let database: TestDatabase;
-
-  beforeEach(async () => {
-    database = await createTestDatabase();
-  });
-
-  afterEach(async () => {
-    await database.drop();
-  });
-
-  const migrate = (...args: string[]): Promise<CliResult> =>
+describe.concurrent('migrate on the database named by --database-url', () => {
+  const migrate = (database: TestDatabase, ...args: string[]): Promise<CliResult> =>
     runCli(['--database-url', database.url, 'migrate', ...args]);
 
-  it('status --json prints current, applied, pending and problems, and nothing else', async () => {
-    const result = await migrate('status', '--json');
+  it('status --json prints current, applied, pending and problems, and nothing else', async (test) => {
+    const database = await databaseFor(test);
 
-    expect(result.exitCode, described(result)).toBe(0);
+    const result = await migrate(database, 'status', '--json');
+
+    test.expect(result.exitCode, described(result)).toBe(0);
     const status: unknown = JSON.parse(result.stdout);
-    expect(status).toEqual({
+    test.expect(status).toEqual({
       current: null,
       applied: [],
       pending: await projectMigrationNames(),
       problems: [],
     });
-    expect(Object.keys(status as object)).toEqual(['current', 'applied', 'pending', 'problems']);
+    test
+      .expect(Object.keys(status as object))
+      .toEqual(['current', 'applied', 'pending', 'problems']);
   });
 
-  it('status --json lists each applied migration with name, appliedAt, checksum and executionMs', async () => {
+  it('status --json lists each applied migration with name, appliedAt, checksum and executionMs', async (test) => {
+    const database = await databaseFor(test);
     const names = await projectMigrationNames();
-    expect((await migrate('up')).exitCode).toBe(0);
+    test.expect((await migrate(database, 'up')).exitCode).toBe(0);
 
-    const result = await migrate('status', '--json');
+    const result = await migrate(database, 'status', '--json');
 
-    expect(result.exitCode, described(result)).toBe(0);
+    test.expect(result.exitCode, described(result)).toBe(0);
     const status = JSON.parse(result.stdout) as { applied: Record<string, unknown>[] };
-    expect(status).toMatchObject({ current: names.at(-1), pending: [], problems: [] });
-    expect(status.applied.map((entry) => entry.name)).toEqual(names);
+    test.expect(status).toMatchObject({ current: names.at(-1), pending: [], problems: [] });
+    test.expect(status.applied.map((entry) => entry.name)).toEqual(names);
     for (const entry of status.applied) {
-      expect(Object.keys(entry)).toEqual(
-        expect.arrayContaining(['name', 'appliedAt', 'checksum', 'executionMs']),
-      );
-      expect(new Date(String(entry.appliedAt)).toISOString()).toBe(entry.appliedAt);
-      expect(entry.checksum).toMatch(/^[0-9a-f]{64}$/);
-      expect(Number.isInteger(entry.executionMs)).toBe(true);
+      test
+        .expect(Object.keys(entry))
+        .toEqual(expect.arrayContaining(['name', 'appliedAt', 'checksum', 'executionMs']));
+      test.expect(new Date(String(entry.appliedAt)).toISOString()).toBe(entry.appliedAt);
+      test.expect(entry.checksum).toMatch(/^[0-9a-f]{64}$/);
+      test.expect(Number.isInteger(entry.executionMs)).toBe(true);
     }
   });
 
-  it('up applies every pending migration; current then prints the last one', async () => {
+  it('up applies every pending migration; current then prints the last one', async (test) => {
+    const database = await databaseFor(test);
     const names = await projectMigrationNames();
 
-    const up = await migrate('up');
+    const up = await migrate(database, 'up');
 
-    expect(up.exitCode, described(up)).toBe(0);
-    expect(up.stdout).toBe(`Applied ${names.length} migration(s).\n`);
-    expect(up.stderr).toContain(`Applying ${names[0]} (1/${names.length})`);
-    const current = await migrate('current');
-    expect(current.exitCode, described(current)).toBe(0);
-    expect(current.stdout).toBe(`${names.at(-1)}\n`);
+    test.expect(up.exitCode, described(up)).toBe(0);
+    test.expect(up.stdout).toBe(`Applied ${names.length} migration(s).\n`);
+    test.expect(up.stderr).toContain(`Applying ${names[0]} (1/${names.length})`);
+    const current = await migrate(database, 'current');
+    test.expect(current.exitCode, described(current)).toBe(0);
+    test.expect(current.stdout).toBe(`${names.at(-1)}\n`);
   });
 
-  it('rejects --step x with exit 1 before touching the database', async () => {
-    const result = await migrate('down', '--step', 'x');
+  it('rejects --step x with exit 1 before touching the database', async (test) => {
+    const database = await databaseFor(test);
 
-    expect(result.exitCode, described(result)).toBe(1);
-    expect(result.stderr).toContain("option '--step <n>' argument 'x' is invalid");
-    expect(result.stderr).not.toContain('    at ');
-    expect(await hasLedger(database.url)).toBe(false);
+    const result = await migrate(database, 'down', '--step', 'x');
+
+    test.expect(result.exitCode, described(result)).toBe(1);
+    test.expect(result.stderr).toContain("option '--step <n>' argument 'x' is invalid");
+    test.expect(result.stderr).not.toContain('    at ');
+    test.expect(await hasLedger(database.url)).toBe(false);
   });
 });
 
-describe('a bad DATABASE_URL', () => {
-  let database: TestDatabase;
-  let dataDir: string;
-
-  beforeEach(async () => {
-    database = await createTestDatabase();
-    // The embedded server must not be started instead: an empty LMS_DATA_DIR shows it wasn't.
-    dataDir = await tempFolders.make('lms-cli-bad-url');
-  });
-
-  afterEach(async () => {
-    await database.drop();
-  });
-
-  function withUrl(edit: (url: URL) => void): string {
-    const url = new URL(database.url);
-    edit(url);
-    return url.toString();
-  }
-
-  const cases: { problem: string; url: () => Promise<string>; says: RegExp }[] = [
+describe.concurrent('a bad DATABASE_URL', () => {
+  const cases: {
+    problem: string;
+    url: (database: TestDatabase) => Promise<string>;
+    says: RegExp;
+  }[] = [
     {
       problem: 'a scheme other than postgres://',
       url: async () => 'mysql://root:secret@127.0.0.1:3306/lms',
@@ -189,45 +190,53 @@ describe('a bad DATABASE_URL', () => {
     },
     {
       problem: 'a port nothing listens on',
-      url: async () => {
+      url: async (database) => {
         const port = await closedLoopbackPort();
-        return withUrl((url) => (url.port = String(port)));
+        return editedUrl(database, (url) => (url.port = String(port)));
       },
       says: /^Error: Can't connect to PostgreSQL at 127\.0\.0\.1:\d+: connection refused\./,
     },
     {
       problem: 'a wrong password',
-      url: async () => withUrl((url) => (url.password = 'wrong-password')),
+      url: async (database) => editedUrl(database, (url) => (url.password = 'wrong-password')),
       says: /^Error: PostgreSQL refused the password for /,
     },
     {
       problem: 'a missing database',
-      url: async () => withUrl((url) => (url.pathname = `/${database.name}_missing`)),
+      url: async (database) =>
+        editedUrl(database, (url) => (url.pathname = `/${database.name}_missing`)),
       says: /^Error: The database "lms_test_\w+_missing" does not exist on 127\.0\.0\.1:\d+\./,
     },
   ];
 
-  it.each(cases)(
+  it.for(cases)(
     'with $problem, migrate up prints one line naming it, exits 1 and changes nothing',
-    async ({ url, says }) => {
+    async ({ url, says }, test) => {
+      const database = await databaseFor(test);
+      // The embedded server must not be started instead: an empty LMS_DATA_DIR shows it wasn't.
+      const dataDir = await tempFolderFor(test, 'lms-cli-bad-url');
+
       const result = await runCli(['migrate', 'up'], {
-        DATABASE_URL: await url(),
+        DATABASE_URL: await url(database),
         LMS_DATA_DIR: dataDir,
       });
 
-      expect(result.exitCode, described(result)).toBe(1);
-      expect(result.stdout).toBe('');
-      expect(result.stderr).toMatch(says);
-      expect(result.stderr.trimEnd().split('\n')).toHaveLength(1);
-      expect(result.stderr).not.toContain('    at ');
-      expect(result.stderr).not.toMatch(/secret|wrong-password/);
-      expect(await fs.readdir(dataDir)).toEqual([]);
-      expect(await hasLedger(database.url)).toBe(false);
-      expect(await databaseExists(`${database.name}_missing`)).toBe(false);
+      test.expect(result.exitCode, described(result)).toBe(1);
+      test.expect(result.stdout).toBe('');
+      test.expect(result.stderr).toMatch(says);
+      test.expect(result.stderr.trimEnd().split('\n')).toHaveLength(1);
+      test.expect(result.stderr).not.toContain('    at ');
+      test.expect(result.stderr).not.toMatch(/secret|wrong-password/);
+      test.expect(await fs.readdir(dataDir)).toEqual([]);
+      test.expect(await hasLedger(database.url)).toBe(false);
+      test.expect(await databaseExists(`${database.name}_missing`)).toBe(false);
     },
   );
 
-  it('an empty --database-url is refused, not taken as leave-it-out', async () => {
+  it('an empty --database-url is refused, not taken as leave-it-out', async (test) => {
+    const database = await databaseFor(test);
+    const dataDir = await tempFolderFor(test, 'lms-cli-bad-url');
+
     // As from `--database-url "$TYPO"` in a script: falling back to another database would
     // migrate the wrong one.
     const result = await runCli(['--database-url', '', 'migrate', 'up'], {
@@ -235,24 +244,25 @@ describe('a bad DATABASE_URL', () => {
       LMS_DATA_DIR: dataDir,
     });
 
-    expect(result.exitCode, described(result)).toBe(1);
-    expect(result.stderr).toMatch(/^Error: --database-url is empty/);
-    expect(result.stderr.trimEnd().split('\n')).toHaveLength(1);
-    expect(await hasLedger(database.url)).toBe(false);
-    expect(await fs.readdir(dataDir)).toEqual([]);
+    test.expect(result.exitCode, described(result)).toBe(1);
+    test.expect(result.stderr).toMatch(/^Error: --database-url is empty/);
+    test.expect(result.stderr.trimEnd().split('\n')).toHaveLength(1);
+    test.expect(await hasLedger(database.url)).toBe(false);
+    test.expect(await fs.readdir(dataDir)).toEqual([]);
   });
 
-  it('with --verbose, the error comes with its stack trace', async () => {
+  it('with --verbose, the error comes with its stack trace', async (test) => {
+    const database = await databaseFor(test);
     const port = await closedLoopbackPort();
 
     const result = await runCli(['--verbose', 'migrate', 'up'], {
-      DATABASE_URL: withUrl((url) => (url.port = String(port))),
-      LMS_DATA_DIR: dataDir,
+      DATABASE_URL: editedUrl(database, (url) => (url.port = String(port))),
+      LMS_DATA_DIR: await tempFolderFor(test, 'lms-cli-bad-url'),
     });
 
-    expect(result.exitCode, described(result)).toBe(1);
-    expect(result.stderr).toMatch(/^Error: Can't connect to PostgreSQL at 127\.0\.0\.1:/);
-    expect(result.stderr).toContain('    at ');
+    test.expect(result.exitCode, described(result)).toBe(1);
+    test.expect(result.stderr).toMatch(/^Error: Can't connect to PostgreSQL at 127\.0\.0\.1:/);
+    test.expect(result.stderr).toContain('    at ');
   });
 });
 

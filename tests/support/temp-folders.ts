@@ -1,6 +1,7 @@
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import type { TestContext } from 'vitest';
 
 /**
  * Temporary folders under os.tmpdir() for one test file, removed together: a test makes as many
@@ -20,4 +21,14 @@ export class TempFolders {
     const dirs = this.made.splice(0);
     await Promise.all(dirs.map((dir) => fs.rm(dir, { recursive: true, force: true })));
   }
+}
+
+/** A temporary folder for one test, removed when that test finishes; safe in concurrent tests. */
+export async function tempFolderFor(
+  test: Pick<TestContext, 'onTestFinished'>,
+  prefix: string,
+): Promise<string> {
+  const dir = await fs.mkdtemp(path.join(os.tmpdir(), `${prefix}-`));
+  test.onTestFinished(() => fs.rm(dir, { recursive: true, force: true }));
+  return dir;
 }
