@@ -14,10 +14,11 @@ import {
   type UserPage,
   type UserSummary,
 } from '../schemas/users';
+import { containsPattern, decodeCursor, encodeCursor } from './keyset-cursor';
 import { hashPassword } from './passwords';
 import { ServiceError, staleVersionError } from './service-error';
 
-interface UserRow {
+export interface UserRow {
   id: string;
   email: string;
   full_name: string;
@@ -61,28 +62,43 @@ function toDetail(row: UserRow): UserDetail {
 /** Users are listed by email, which is unique, so the last email seen is the whole cursor. */
 const userCursorSchema = z.object({ afterEmail: z.string() });
 
-function encodeCursor(afterEmail: string): string {
-  return Buffer.from(JSON.stringify({ afterEmail })).toString('base64url');
+/** Which users a list or an export covers, and where in email order it resumes. */
+export interface UserFilter {
+  search?: string | undefined;
+  role?: UserRole | undefined;
+  isActive?: boolean | undefined;
+  afterEmail?: string | undefined;
 }
 
-function decodeCursor(cursor: string): string {
-  try {
-    return userCursorSchema.parse(JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')))
-      .afterEmail;
-  } catch {
-    throw new ServiceError(
-      'VALIDATION',
-      'That page cursor is not valid: start again from the first page.',
-      {
-        fields: { cursor: 'is not a cursor this list returned' },
-      },
-    );
+/** Users matching `filter`, in email order, at most `limit`: the one query lists and exports share. */
+export async function selectUserRows(
+  db: Database,
+  filter: UserFilter,
+  limit: number,
+  transaction?: Transaction,
+): Promise<UserRow[]> {
+  const conditions: string[] = [];
+  const bind: unknown[] = [];
+  const param = (value: unknown): string => {
+    bind.push(value);
+    return `$${bind.length}`;
+  };
+  if (filter.search) {
+    const pattern = param(containsPattern(filter.search));
+    conditions.push(`(full_name ILIKE ${pattern} OR email ILIKE ${pattern})`);
   }
-}
-
-/** Escapes LIKE wildcards so a search for "50%" means those characters. */
-function likePattern(text: string): string {
-  return `%${text.replace(/[\\%_]/g, (char) => `\\${char}`)}%`;
+  if (filter.role) conditions.push(`role = ${param(filter.role)}`);
+  if (filter.isActive !== undefined) conditions.push(`is_active = ${param(filter.isActive)}`);
+  if (filter.afterEmail !== undefined) conditions.push(`email > ${param(filter.afterEmail)}`);
+  const where = conditions.length > 0 ? `WHERE ${conditions.join(' AND ')}` : '';
+  return db.sequelize.query<UserRow>(
+    `SELECT ${USER_COLUMNS} FROM users ${where} ORDER BY email LIMIT ${param(limit)}`,
+    {
+      bind,
+      type: QueryTypes.SELECT,
+      transaction,
+    },
+  );
 }
 
 /** Lists users a page at a time with a keyset cursor (never OFFSET), filtered and searched. */
@@ -91,31 +107,16 @@ export async function listUsers(
   input: ListUsersInput = {},
   transaction?: Transaction,
 ): Promise<UserPage> {
-  const { search, role, isActive, cursor, limit } = listUsersInputSchema.parse(input);
-  const conditions: string[] = [];
-  const bind: unknown[] = [];
-  const param = (value: unknown): string => {
-    bind.push(value);
-    return `$${bind.length}`;
-  };
-  if (search) {
-    const pattern = param(likePattern(search));
-    conditions.push(`(full_name ILIKE ${pattern} OR email ILIKE ${pattern})`);
-  }
-  if (role) conditions.push(`role = ${param(role)}`);
-  if (isActive !== undefined) conditions.push(`is_active = ${param(isActive)}`);
-  if (cursor) conditions.push(`email > ${param(decodeCursor(cursor))}`);
-  const where = conditions.length > 0 ? `WHERE ${conditions.join(' AND ')}` : '';
+  const { cursor, limit, ...filter } = listUsersInputSchema.parse(input);
+  const afterEmail =
+    cursor === undefined ? undefined : decodeCursor(userCursorSchema, cursor).afterEmail;
   // One row more than the page tells whether a next page exists without counting.
-  const rows = await db.sequelize.query<UserRow>(
-    `SELECT ${USER_COLUMNS} FROM users ${where} ORDER BY email LIMIT ${param(limit + 1)}`,
-    { bind, type: QueryTypes.SELECT, transaction },
-  );
+  const rows = await selectUserRows(db, { ...filter, afterEmail }, limit + 1, transaction);
   const page = rows.slice(0, limit);
   const last = page.at(-1);
   return {
     items: page.map(toSummary),
-    nextCursor: rows.length > limit && last ? encodeCursor(last.email) : null,
+    nextCursor: rows.length > limit && last ? encodeCursor({ afterEmail: last.email }) : null,
   };
 }
 

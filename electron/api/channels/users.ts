@@ -8,6 +8,12 @@ import {
   userRefInputSchema,
   versionedUserRefInputSchema,
 } from '../../../db/schemas/users';
+import {
+  exportUsersInputSchema,
+  exportUsersResultSchema,
+  importUsersInputSchema,
+  importUsersResultSchema,
+} from '../../../db/schemas/user-csv';
 import { adminOnly, adminOrSupport, anyStaff, channel } from '../channel';
 
 export const userChannels = {
@@ -43,5 +49,18 @@ export const userChannels = {
     input: versionedUserRefInputSchema,
     output: userDeletePreviewSchema,
     roles: adminOnly,
+  }),
+  /** Checks every row first (`dryRun` stops there); writes all rows or none. */
+  'users.import': channel({
+    input: importUsersInputSchema,
+    output: importUsersResultSchema,
+    roles: adminOnly,
+    isLong: true,
+  }),
+  'users.export': channel({
+    input: exportUsersInputSchema,
+    output: exportUsersResultSchema,
+    roles: adminOrSupport,
+    isLong: true,
   }),
 } as const;

@@ -7,6 +7,7 @@ import {
   previewUserDelete,
   updateUser,
 } from '../../../db/services/users';
+import { exportUsersCsv, importUsersCsv } from '../../../db/services/user-csv';
 import type { HandlerTable } from './handler';
 
 type UserChannel =
@@ -16,7 +17,9 @@ type UserChannel =
   | 'users.update'
   | 'users.deactivate'
   | 'users.deletePreview'
-  | 'users.delete';
+  | 'users.delete'
+  | 'users.import'
+  | 'users.export';
 
 export const userHandlers: HandlerTable<UserChannel> = {
   'users.list': (input, { db, transaction }) => listUsers(db, input, transaction),
@@ -27,4 +30,8 @@ export const userHandlers: HandlerTable<UserChannel> = {
   'users.deletePreview': (input, { db, transaction }) =>
     previewUserDelete(db, input.id, transaction),
   'users.delete': (input, { db, transaction }) => deleteUser(db, input, transaction),
+  'users.import': (input, { db, transaction, signal, progress }) =>
+    importUsersCsv(db, input, transaction, { signal, progress }),
+  'users.export': (input, { db, transaction, signal, progress }) =>
+    exportUsersCsv(db, input, transaction, { signal, progress }),
 };

@@ -1,0 +1,293 @@
+import Papa from 'papaparse';
+import type pg from 'pg';
+import { QueryTypes, type Transaction } from 'sequelize';
+import { z } from 'zod';
+import type { Database } from '../connection';
+import { chunkLines, copyInto, copyLine } from '../copy-rows';
+import { emailSchema, fullNameSchema } from '../schemas/auth';
+import {
+  exportUsersInputSchema,
+  importUsersInputSchema,
+  requiredUserCsvColumns,
+  userCsvColumns,
+  type ExportUsersInput,
+  type ExportUsersResult,
+  type ImportProblem,
+  type ImportUsersInput,
+  type ImportUsersResult,
+} from '../schemas/user-csv';
+import { userRoleSchema } from '../schemas/users';
+import type { LongWork } from './long-work';
+import { selectUserRows } from './users';
+
+const PREVIEW_ROWS = 20;
+const MAX_PROBLEMS = 1000;
+const EXPORT_BATCH = 10_000;
+const FORMULA_START = /^[=+\-@\t\r]/;
+
+/** Undoes the apostrophe export puts before a cell a spreadsheet would run as a formula. */
+function unguardCell(value: string): string {
+  return value.startsWith("'") && FORMULA_START.test(value.slice(1)) ? value.slice(1) : value;
+}
+
+function guardCell(value: string): string {
+  return FORMULA_START.test(value) ? `'${value}` : value;
+}
+
+const booleanCell = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .transform((value, context) => {
+    if (value === '' || ['true', 'yes', '1', 't', 'y'].includes(value)) return true;
+    if (['false', 'no', '0', 'f', 'n'].includes(value)) return false;
+    context.addIssue({ code: 'custom', message: 'must be true or false' });
+    return z.NEVER;
+  });
+
+const metadataCell = z
+  .string()
+  .trim()
+  .transform((value, context) => {
+    if (value === '') return {};
+    try {
+      const parsed: unknown = JSON.parse(value);
+      if (typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed))
+        return parsed as Record<string, unknown>;
+    } catch {
+      // reported below
+    }
+    context.addIssue({
+      code: 'custom',
+      message: 'must be a JSON object such as {"cohort":"2026"}',
+    });
+    return z.NEVER;
+  });
+
+const csvRowSchema = z.object({
+  email: emailSchema,
+  full_name: fullNameSchema,
+  role: z.string().trim().toLowerCase().pipe(userRoleSchema),
+  is_active: booleanCell,
+  metadata: metadataCell,
+});
+type CsvRow = z.infer<typeof csvRowSchema>;
+
+interface ParsedRow {
+  line: number;
+  row: CsvRow;
+}
+
+/** Reads the file: each row validated, with the line it starts on (quoted fields may span lines). */
+function parseUsersCsv(
+  csv: string,
+  work: LongWork,
+): { rows: ParsedRow[]; problems: ImportProblem[]; total: number } {
+  const problems: ImportProblem[] = [];
+  const rows: ParsedRow[] = [];
+  const text = csv.replace(/^\uFEFF/, '');
+  let header: string[] | undefined;
+  // Lines are counted up to each row's first character: quoted fields may span lines, and
+  // blank lines are skipped, so a row's line is not its index.
+  let rowEnd = 0;
+  let counted = 0;
+  let line = 1;
+  let total = 0;
+  Papa.parse<string[]>(text, {
+    skipEmptyLines: 'greedy',
+    step: (result) => {
+      let start = rowEnd;
+      while (start < text.length && /\s/.test(text.charAt(start))) start++;
+      for (; counted < start; counted++) if (text.charCodeAt(counted) === 10) line++;
+      rowEnd = result.meta.cursor;
+      for (const error of result.errors)
+        problems.push({ line, message: `unreadable CSV: ${error.message}` });
+      const cells = result.data.map((cell) => unguardCell(cell));
+      if (!header) {
+        header = cells.map((cell) => cell.trim().toLowerCase());
+        const unknown = header.filter(
+          (name) => !(userCsvColumns as readonly string[]).includes(name),
+        );
+        const missing = requiredUserCsvColumns.filter((name) => !header?.includes(name));
+        if (unknown.length > 0) {
+          problems.push({
+            line,
+            message: `unknown column(s) ${unknown.join(', ')}; the columns are ${userCsvColumns.join(', ')}`,
+          });
+        }
+        if (missing.length > 0)
+          problems.push({ line, message: `missing column(s) ${missing.join(', ')}` });
+        return;
+      }
+      total++;
+      if (total % 10_000 === 0) {
+        work.signal?.throwIfAborted();
+        work.progress?.(total, undefined, 'checking rows');
+      }
+      if (cells.length !== header.length) {
+        problems.push({
+          line,
+          message: `has ${cells.length} fields where the header has ${header.length}`,
+        });
+        return;
+      }
+      const record = Object.fromEntries(header.map((name, index) => [name, cells[index] ?? '']));
+      const parsed = csvRowSchema.safeParse({ is_active: '', metadata: '', ...record });
+      if (parsed.success) rows.push({ line, row: parsed.data });
+      else {
+        for (const issue of parsed.error.issues) {
+          problems.push({ line, column: String(issue.path[0] ?? ''), message: issue.message });
+        }
+      }
+    },
+  });
+  if (!header)
+    problems.push({
+      line: 1,
+      message: `the file is empty: the first line must name the columns ${userCsvColumns.join(', ')}`,
+    });
+  return { rows, problems, total };
+}
+
+/** The same email twice in the file is a problem on every line after the first. */
+function findDuplicates(rows: readonly ParsedRow[]): ImportProblem[] {
+  const firstLine = new Map<string, number>();
+  const problems: ImportProblem[] = [];
+  for (const { line, row } of rows) {
+    const first = firstLine.get(row.email);
+    if (first === undefined) firstLine.set(row.email, line);
+    else problems.push({ line, column: 'email', message: `${row.email} is also on line ${first}` });
+  }
+  return problems;
+}
+
+async function existingEmails(
+  db: Database,
+  emails: string[],
+  transaction?: Transaction,
+): Promise<Set<string>> {
+  const rows = await db.sequelize.query<{ email: string }>(
+    `SELECT email FROM users WHERE email = ANY($1::text[])`,
+    {
+      bind: [emails],
+      type: QueryTypes.SELECT,
+      transaction,
+    },
+  );
+  return new Set(rows.map((row) => row.email));
+}
+
+/** The raw connection of a Sequelize transaction, to COPY inside that same transaction. */
+function connectionOf(transaction: Transaction): pg.ClientBase {
+  // Sequelize keeps the pooled node-postgres client on the transaction; its types don't show it.
+  return (transaction as unknown as { connection: pg.ClientBase }).connection;
+}
+
+/**
+ * Imports users from CSV: every row is checked first and every problem reported with its line;
+ * only a file without problems is written, all rows in one COPY inside the caller's transaction.
+ */
+export async function importUsersCsv(
+  db: Database,
+  rawInput: ImportUsersInput,
+  transaction: Transaction,
+  work: LongWork = {},
+): Promise<ImportUsersResult> {
+  const input = importUsersInputSchema.parse(rawInput);
+  const parsed = parseUsersCsv(input.csv, work);
+  const problems = [...parsed.problems, ...findDuplicates(parsed.rows)];
+  const existing = await existingEmails(
+    db,
+    parsed.rows.map(({ row }) => row.email),
+    transaction,
+  );
+  const toCreate = parsed.rows.filter(({ line, row }) => {
+    if (!existing.has(row.email)) return true;
+    if (!input.skipExisting) {
+      problems.push({
+        line,
+        column: 'email',
+        message: `${row.email} already exists (import with "skip existing" to leave it out)`,
+      });
+    }
+    return false;
+  });
+  problems.sort((a, b) => a.line - b.line);
+  const isWritable = problems.length === 0 && !input.dryRun;
+  const skipped = input.skipExisting ? parsed.rows.length - toCreate.length : 0;
+  if (isWritable && toCreate.length > 0) {
+    work.progress?.(0, toCreate.length, 'writing');
+    const lines = (function* () {
+      for (const { row } of toCreate) {
+        yield copyLine([
+          row.email,
+          row.full_name,
+          row.role,
+          String(row.is_active),
+          JSON.stringify(row.metadata),
+        ]);
+      }
+    })();
+    const chunks = (function* () {
+      for (const chunk of chunkLines(lines, 10_000, (rows) =>
+        work.progress?.(rows, toCreate.length, 'writing'),
+      )) {
+        work.signal?.throwIfAborted();
+        yield chunk;
+      }
+    })();
+    await copyInto(
+      connectionOf(transaction),
+      'COPY users (email, full_name, role, is_active, metadata) FROM STDIN',
+      chunks,
+    );
+    work.progress?.(toCreate.length, toCreate.length, 'written');
+  }
+  return {
+    rows: parsed.total,
+    created: problems.length === 0 ? toCreate.length : 0,
+    skipped,
+    problems: problems.slice(0, MAX_PROBLEMS),
+    isWritten: isWritable,
+    preview: toCreate.slice(0, PREVIEW_ROWS).map(({ line, row }) => ({
+      line,
+      email: row.email,
+      fullName: row.full_name,
+      role: row.role,
+    })),
+  };
+}
+
+/** Exports the users a filter selects, in the import layout, read in keyset batches. */
+export async function exportUsersCsv(
+  db: Database,
+  rawInput: ExportUsersInput,
+  transaction?: Transaction,
+  work: LongWork = {},
+): Promise<ExportUsersResult> {
+  const filter = exportUsersInputSchema.parse(rawInput);
+  const parts = [Papa.unparse([userCsvColumns as unknown as string[]])];
+  let afterEmail: string | undefined;
+  let rows = 0;
+  for (;;) {
+    work.signal?.throwIfAborted();
+    const batch = await selectUserRows(db, { ...filter, afterEmail }, EXPORT_BATCH, transaction);
+    if (batch.length === 0) break;
+    parts.push(
+      Papa.unparse(
+        batch.map((user) => [
+          guardCell(user.email),
+          guardCell(user.full_name),
+          user.role,
+          String(user.is_active),
+          JSON.stringify(user.metadata),
+        ]),
+      ),
+    );
+    rows += batch.length;
+    work.progress?.(rows, undefined, 'exporting');
+    afterEmail = batch.at(-1)?.email;
+    if (batch.length < EXPORT_BATCH) break;
+  }
+  return { csv: `${parts.join('\r\n')}\r\n`, rows };
+}
