@@ -3,6 +3,7 @@ import { resolveDataDir } from '../data-dir';
 import { EmbeddedServer } from '../embedded';
 import { UserFacingError } from '../user-facing-error';
 import type { CliOutput } from './context';
+import { addSeedCommand } from './seed-command';
 
 /** `lms-admin db …`: the embedded PostgreSQL of the data folder (LMS_DATA_DIR). */
 export function dbCommand(output: CliOutput): Command {
@@ -72,5 +73,6 @@ export function dbCommand(output: CliOutput): Command {
       output.out(status.url);
     });
 
+  addSeedCommand(db, output);
   return db;
 }
