@@ -1,0 +1,77 @@
+/**
+ * `npm run bench`: how fast LMS Admin's database work is, each case against a baseline measured
+ * in the same run (case and baseline take turns, so a busy machine slows both alike).
+ *
+ *  a. cold start: the embedded server up on an existing data folder, the schema check
+ *     (Migrator.status(), nothing pending) and the first query (listUsers). Baseline: the bare
+ *     `postgres` of the same binaries started on that folder until ready. Goal ≤ 0.8 s.
+ *  b. first run: an empty data folder to a running, migrated server (initdb included).
+ *     Baseline: the bare `initdb` with the same flags. Goal ≤ 1.5 s.
+ *  c. Migrator.status() with 200 applied migration files. Baseline: one SELECT of the ledger
+ *     through raw `pg` plus a readdir of the folder. Goal < 100 ms.
+ *  d. a keyset page (50 users) at page 10,000 of 1M seeded users through listUsers. Baselines:
+ *     the identical SQL through raw `pg` (goal ≤ 1.3×) and the same page with OFFSET (goal ≥ 50×
+ *     faster).
+ *  e. seedDemoData of 1M users against a plain COPY of the same rows from a buffer in memory
+ *     (ratio reported).
+ *
+ * Cases a and b time the embedded server itself, in temporary folders. Cases c–e each get a
+ * fresh embedded server in a temporary folder, or a new database on BENCH_DATABASE_URL when set.
+ * Everything is removed after. BENCH_USERS (default 1,000,000) scales d and e down for a quick run.
+ */
+import os from 'node:os';
+import { z } from 'zod';
+import { coldStart } from './cases/cold-start';
+import { firstRun } from './cases/first-run';
+import { keysetPaging } from './cases/keyset-paging';
+import { migratorStatus } from './cases/migrator-status';
+import { seedVersusCopy } from './cases/seed-copy';
+import { formatResult, formatSummary, type BenchFailure, type BenchResult } from './harness';
+
+const userCount = z.coerce
+  .number()
+  .int()
+  .min(1_000, { message: 'BENCH_USERS must be a whole number of at least 1000' })
+  .parse(process.env.BENCH_USERS ?? 1_000_000);
+
+const cases: { name: string; measure: () => Promise<BenchResult | BenchResult[]> }[] = [
+  { name: 'a. cold start', measure: () => coldStart({ runs: 5, warmup: 1 }) },
+  { name: 'b. first run (initdb)', measure: () => firstRun({ runs: 3, warmup: 1 }) },
+  { name: 'c. Migrator.status()', measure: () => migratorStatus({ runs: 30, warmup: 5 }) },
+  {
+    name: 'd. keyset paging',
+    measure: () =>
+      keysetPaging(userCount, {
+        vsRaw: { runs: 200, warmup: 20 },
+        vsOffset: { runs: 7, warmup: 1 },
+      }),
+  },
+  // Each round loads a million rows twice (about a minute here): three rounds, no warm-up, keep
+  // the whole run within ten minutes.
+  { name: 'e. db seed vs COPY', measure: () => seedVersusCopy(userCount, { runs: 3, warmup: 0 }) },
+];
+
+const startedAt = performance.now();
+process.stdout.write(
+  `LMS Admin benchmarks: ${os.cpus().length} CPUs, load average ${os.loadavg()[0]?.toFixed(2)}, ` +
+    `BENCH_USERS=${userCount.toLocaleString('en-US')}` +
+    `${process.env.BENCH_DATABASE_URL ? ', cases c–e on BENCH_DATABASE_URL' : ''}\n\n`,
+);
+const results: (BenchResult | BenchFailure)[] = [];
+for (const benchCase of cases) {
+  try {
+    const measured = await benchCase.measure();
+    for (const result of Array.isArray(measured) ? measured : [measured]) {
+      results.push(result);
+      process.stdout.write(`${formatResult(result)}\n`);
+    }
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    results.push({ name: benchCase.name, error: message });
+    process.stdout.write(`${benchCase.name}: FAILED: ${message}\n`);
+  }
+}
+process.stdout.write(
+  `\n${formatSummary(results)}\n\nTotal ${((performance.now() - startedAt) / 1000).toFixed(0)} s.\n`,
+);
+if (results.some((result) => 'error' in result)) process.exitCode = 1;
