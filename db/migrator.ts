@@ -63,6 +63,22 @@ export interface MigratorOptions {
   connectTimeoutMs?: number;
   /** Who is recorded in the ledger as having applied a migration. */
   appliedBy?: string;
+  /** Stops a run between migrations: the one under way finishes (or rolls back) whole. */
+  signal?: AbortSignal;
+}
+
+/** A run stopped on request between two migrations; says how far it got. */
+export class MigrationCancelledError extends UserFacingError {
+  constructor(
+    readonly completed: number,
+    readonly total: number,
+    direction: 'up' | 'down',
+  ) {
+    super(
+      `Cancelled after ${direction === 'up' ? 'applying' : 'reverting'} ${completed} of ${total} migration(s); ` +
+        `the rest ${direction === 'up' ? 'are still pending' : 'are still applied'}.`,
+    );
+  }
 }
 
 /** A fixed key for `pg_advisory_lock`: every LMS Admin process migrating this database takes the same one. */
@@ -76,6 +92,7 @@ export class Migrator extends EventEmitter<MigratorEvents> {
   private readonly lockTimeoutMs: number;
   private readonly connectTimeoutMs: number;
   private readonly appliedBy: string;
+  private readonly signal: AbortSignal | undefined;
   private client: pg.Client | undefined;
 
   constructor(options: MigratorOptions) {
@@ -85,6 +102,7 @@ export class Migrator extends EventEmitter<MigratorEvents> {
     this.lockTimeoutMs = options.lockTimeoutMs ?? 10_000;
     this.connectTimeoutMs = options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
     this.appliedBy = options.appliedBy ?? `${os.userInfo().username}@${os.hostname()}`;
+    this.signal = options.signal;
   }
 
   /** Compares the ledger with the files: applied, pending, and anything that doesn't add up. Changes nothing. */
@@ -274,12 +292,18 @@ export class Migrator extends EventEmitter<MigratorEvents> {
     const total = files.length;
     // umzug reverts from the end of its list, so it must get the list oldest first in both directions.
     const runOrder = direction === 'up' ? files : [...files].reverse();
+    let completed = 0;
+    const runOne = async (file: MigrationFile): Promise<void> => {
+      if (this.signal?.aborted) throw new MigrationCancelledError(completed, total, direction);
+      await this.runInTransaction(client, file, direction);
+      completed += 1;
+    };
     const umzug = new Umzug<Record<string, never>>({
       migrations: files.map((file) => ({
         name: file.name,
         path: file.path,
-        up: () => this.runInTransaction(client, file, 'up'),
-        down: () => this.runInTransaction(client, file, 'down'),
+        up: () => runOne(file),
+        down: () => runOne(file),
       })),
       storage: ledgerStorage(client),
       context: {},

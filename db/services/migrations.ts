@@ -1,8 +1,9 @@
 import type { Database } from '../connection';
 import type { MigrationFolder } from '../migration-source';
-import { describeProblem, Migrator, type MigrationStatus } from '../migrator';
+import { describeProblem, MigrationCancelledError, Migrator, type MigrationStatus } from '../migrator';
 import type { MigrationStatusView, RollbackMigrationsInput } from '../schemas/migrations';
 import type { LongWork } from './long-work';
+import { ServiceError } from './service-error';
 
 /** The status as the API and `migrate status --json` show it: problems in words as well as kinds. */
 export function describeMigrationStatus(status: MigrationStatus): MigrationStatusView {
@@ -56,6 +57,9 @@ async function withMigrator<T>(
   );
   try {
     return await work(migrator);
+  } catch (error) {
+    if (error instanceof MigrationCancelledError) throw new ServiceError('CANCELLED', error.message);
+    throw error;
   } finally {
     await migrator.close();
   }

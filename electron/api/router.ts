@@ -242,8 +242,10 @@ export class Router {
     error: unknown,
     signal: AbortSignal | undefined,
   ): ApiErrorBody {
+    // A service that knows what a cancel left behind (migrations: those already applied) says so.
+    if (error instanceof ServiceError) return { code: error.code, message: error.message, ...error.details };
     if (signal?.aborted) return { code: 'CANCELLED', message: 'Cancelled: nothing was changed.' };
-    const known = error instanceof ServiceError ? error : translateDatabaseError(error);
+    const known = translateDatabaseError(error);
     if (known) return { code: known.code, message: known.message, ...known.details };
     if (error instanceof ZodError) {
       return { code: 'VALIDATION', message: 'Some values are not valid.', fields: fieldsOf(error) };

@@ -9,6 +9,7 @@ import {
   getMigrationStatus,
   rollbackMigrations,
 } from '../../db/services/migrations';
+import { ServiceError } from '../../db/services/service-error';
 import { createApiHarness, type ApiHarness } from '../support/api-harness';
 import { createTestDatabase } from '../support/test-database';
 
@@ -110,6 +111,40 @@ describe('the migrations service', () => {
       );
       expect(rolledBack.names).toEqual(['0002_second']);
       expect((await getMigrationStatus(db, folder)).pending).toEqual(['0002_second']);
+    } finally {
+      await db.close();
+      await database.drop();
+    }
+  });
+
+  it('stops between migrations when cancelled, keeping the ones applied and saying so', async () => {
+    const database = await createTestDatabase();
+    const db = await Database.open(database.url);
+    try {
+      const controller = new AbortController();
+      const run = applyMigrations(
+        db,
+        {},
+        {
+          appliedBy: 'root@example.org',
+          folder,
+          signal: controller.signal,
+          progress: (_done, _total, message) => {
+            if (message === 'applied 0001_first') controller.abort();
+          },
+        },
+      );
+      const error: unknown = await run.catch((reason: unknown) => reason);
+      expect(error).toBeInstanceOf(ServiceError);
+      expect(error).toMatchObject({ code: 'CANCELLED' });
+      expect(String(error)).toContain(
+        'Cancelled after applying 1 of 2 migration(s); the rest are still pending.',
+      );
+      const status = await getMigrationStatus(db, folder);
+      expect({ current: status.current, pending: status.pending }).toEqual({
+        current: '0001_first',
+        pending: ['0002_second'],
+      });
     } finally {
       await db.close();
       await database.drop();
