@@ -1,5 +1,4 @@
 import fs from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Database } from '../../db/connection';
@@ -11,6 +10,7 @@ import {
 } from '../../db/services/migrations';
 import { ServiceError } from '../../db/services/service-error';
 import { createApiHarness, type ApiHarness } from '../support/api-harness';
+import { TempFolders } from '../support/temp-folders';
 import { createTestDatabase } from '../support/test-database';
 
 let api: ApiHarness;
@@ -63,9 +63,11 @@ describe('migrations through the API', () => {
 });
 
 describe('the migrations service', () => {
+  const folders = new TempFolders();
+  afterAll(() => folders.removeAll());
   let folder: MigrationFolder;
   beforeAll(async () => {
-    const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'lms-migrations-api-'));
+    const dir = await folders.make('lms-migrations-api');
     for (const [name, table] of [
       ['0001_first', 'api_first'],
       ['0002_second', 'api_second'],
