@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { z } from 'zod';
 import { MigrationFolder } from '../migration-source';
+import { describeMigrationStatus } from '../services/migrations';
 import { describeProblem, Migrator, type MigrationStatus } from '../migrator';
 import { parseWith, wholeNumber, withDatabaseTarget, type CliOutput } from './context';
 
@@ -106,7 +107,7 @@ export function migrateCommand(output: CliOutput): Command {
     .option('--json', 'print machine-readable JSON')
     .action(async (options: { json?: boolean }, command: Command) => {
       const status = await withMigrator(command, 0, (migrator) => migrator.status());
-      if (options.json) output.out(JSON.stringify(statusAsJson(status), null, 2));
+      if (options.json) output.out(JSON.stringify(describeMigrationStatus(status), null, 2));
       else printStatus(status, output);
       if (status.problems.length > 0) process.exitCode = 1;
     });
@@ -128,7 +129,7 @@ export function migrateCommand(output: CliOutput): Command {
       if (options.json) {
         output.out(
           JSON.stringify(
-            statusAsJson({ current: null, applied, pending: [], problems: [] }).applied,
+            describeMigrationStatus({ current: null, applied, pending: [], problems: [] }).applied,
             null,
             2,
           ),
@@ -173,22 +174,6 @@ export function migrateCommand(output: CliOutput): Command {
   });
 
   return migrate;
-}
-
-/** The `--json` shape of `migrate status`. */
-export function statusAsJson(status: MigrationStatus) {
-  return {
-    current: status.current,
-    applied: status.applied.map((entry) => ({
-      name: entry.name,
-      appliedAt: entry.appliedAt.toISOString(),
-      checksum: entry.checksum,
-      executionMs: entry.executionMs,
-      appliedBy: entry.appliedBy,
-    })),
-    pending: status.pending,
-    problems: status.problems.map((problem) => ({ ...problem, message: describeProblem(problem) })),
-  };
 }
 
 function printStatus(status: MigrationStatus, output: CliOutput): void {
