@@ -1,0 +1,164 @@
+import { randomBytes } from 'node:crypto';
+import { channels, type Channel, type ChannelInput } from '../../electron/api/contract';
+import type { LmsWorld, VersionedRef } from './lms-world';
+
+/** What an example input may refer to besides the world's rows. */
+export interface ExampleContext {
+  world: LmsWorld;
+  /** A staff member who can sign in, with their password. */
+  staff: { email: string; password: string };
+  /** The newest applied migration: rolling back to it keeps every migration applied. */
+  latestMigration: string;
+}
+
+/** One valid input per channel, built from a fresh world; the type insists that none is missing. */
+export type ChannelExamples = { [C in Channel]: (context: ExampleContext) => ChannelInput<C> };
+
+/** Keeps emails and titles of new rows unique across the many worlds of one database. */
+function freshTag(): string {
+  return randomBytes(4).toString('hex');
+}
+
+/** The id and version of a row, without the other fields the world keeps (inputs are strict). */
+function versioned({ id, version }: VersionedRef): VersionedRef {
+  return { id, version };
+}
+
+/**
+ * Inputs that each channel accepts and that succeed for a caller allowed to make them, given a
+ * fresh world. Destructive ones act on the world's own rows, never on the callers.
+ */
+export const channelExamples: ChannelExamples = {
+  'auth.state': () => ({}),
+  'auth.setup': () => ({
+    email: `setup-${freshTag()}@example.org`,
+    password: 'a long enough passphrase',
+    fullName: 'First Admin',
+  }),
+  'auth.signIn': ({ staff }) => ({ email: staff.email, password: staff.password }),
+  'auth.signOut': () => ({}),
+  'auth.me': () => ({}),
+
+  'courses.list': () => ({}),
+  'courses.get': ({ world }) => ({ id: world.course.id }),
+  'courses.create': () => ({ title: `New course ${freshTag()}` }),
+  'courses.update': ({ world }) => ({ ...versioned(world.course), title: 'Renamed course' }),
+  'courses.publish': ({ world }) => versioned(world.course),
+  'courses.unpublish': ({ world }) => versioned(world.course),
+  'courses.deletePreview': ({ world }) => ({ id: world.course.id }),
+  'courses.delete': ({ world }) => versioned(world.course),
+  'courses.dashboard': ({ world }) => ({ courseId: world.course.id }),
+
+  'lessons.list': ({ world }) => ({ courseId: world.course.id }),
+  'lessons.create': ({ world }) => ({ courseId: world.course.id, title: 'New lesson' }),
+  'lessons.update': ({ world }) => ({ ...versioned(world.lesson), title: 'Renamed lesson' }),
+  'lessons.delete': ({ world }) => versioned(world.lesson),
+  'lessons.reorder': ({ world }) => ({ courseId: world.course.id, lessonIds: [world.lesson.id] }),
+
+  'quizzes.list': ({ world }) => ({ courseId: world.course.id }),
+  'quizzes.get': ({ world }) => ({ id: world.quiz.id }),
+  'quizzes.create': ({ world }) => ({ courseId: world.course.id, title: 'New quiz' }),
+  'quizzes.update': ({ world }) => ({ ...versioned(world.quiz), title: 'Renamed quiz' }),
+  'quizzes.delete': ({ world }) => versioned(world.quiz),
+  'quizzes.addQuestion': ({ world }) => ({
+    quizId: world.quiz.id,
+    version: world.quiz.version,
+    question: { id: 'added', kind: 'true_false', text: 'SQL is a language.', answer: true },
+  }),
+  'quizzes.updateQuestion': ({ world }) => ({
+    quizId: world.quiz.id,
+    version: world.quiz.version,
+    question: {
+      id: world.quiz.questionId,
+      kind: 'single',
+      text: '3 + 3 = ?',
+      choices: [
+        { id: 'a', text: '6', correct: true },
+        { id: 'b', text: '7', correct: false },
+      ],
+    },
+  }),
+  'quizzes.removeQuestion': ({ world }) => ({
+    quizId: world.quiz.id,
+    version: world.quiz.version,
+    questionId: world.quiz.questionId,
+  }),
+  'quizzes.moveQuestion': ({ world }) => ({
+    quizId: world.quiz.id,
+    version: world.quiz.version,
+    questionId: world.quiz.questionId,
+    toIndex: 0,
+  }),
+
+  'enrollments.list': ({ world }) => ({ courseId: world.course.id }),
+  'enrollments.enrollMany': ({ world }) => ({
+    courseId: world.course.id,
+    userIds: [world.newcomer.id],
+  }),
+  'enrollments.unenrollPreview': ({ world }) => ({
+    courseId: world.course.id,
+    enrollmentIds: [world.enrollment.id],
+  }),
+  'enrollments.unenrollMany': ({ world }) => ({
+    courseId: world.course.id,
+    enrollmentIds: [world.enrollment.id],
+  }),
+  'enrollments.setStatus': ({ world }) => ({
+    enrollmentId: world.enrollment.id,
+    version: world.enrollment.version,
+    status: 'completed',
+  }),
+  'progress.list': ({ world }) => ({ enrollmentId: world.enrollment.id }),
+  'progress.set': ({ world }) => ({
+    enrollmentId: world.enrollment.id,
+    lessonId: world.lesson.id,
+    status: 'completed',
+    version: world.progress.version,
+  }),
+  'attempts.list': ({ world }) => ({ enrollmentId: world.enrollment.id }),
+  'attempts.correct': ({ world }) => ({
+    attemptId: world.attempt.id,
+    version: world.attempt.version,
+    score: 7,
+  }),
+  'attempts.reset': ({ world }) => ({
+    attemptId: world.attempt.id,
+    version: world.attempt.version,
+  }),
+
+  'users.list': () => ({}),
+  'users.get': ({ world }) => ({ id: world.student.id }),
+  'users.create': () => ({
+    email: `created-${freshTag()}@example.org`,
+    fullName: 'Created Learner',
+    role: 'student',
+  }),
+  'users.update': ({ world }) => ({ ...versioned(world.student), fullName: 'Renamed Learner' }),
+  'users.deactivate': ({ world }) => versioned(world.student),
+  'users.deletePreview': ({ world }) => ({ id: world.student.id }),
+  'users.delete': ({ world }) => versioned(world.student),
+  'users.import': () => ({
+    csv: `email,full_name,role\r\nimported-${freshTag()}@example.org,Imported Learner,student\r\n`,
+  }),
+  'users.export': () => ({}),
+
+  'migrations.status': () => ({}),
+  // Nothing is pending in a migrated test database: applying all is a no-op.
+  'migrations.apply': () => ({}),
+  'migrations.rollback': ({ latestMigration }) => ({ to: latestMigration }),
+};
+
+/** The example input of `channel` (a runtime lookup: a channel the table lacks throws, naming it). */
+export function exampleInput(channel: Channel, context: ExampleContext): unknown {
+  if (!Object.hasOwn(channelExamples, channel)) {
+    throw new Error(
+      `No example input for ${channel}: add one to tests/support/channel-examples.ts`,
+    );
+  }
+  return channelExamples[channel](context);
+}
+
+/** The contract's channels that have no example: must be none. */
+export function channelsWithoutExample(): Channel[] {
+  return channels.filter((channel) => !Object.hasOwn(channelExamples, channel));
+}
