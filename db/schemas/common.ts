@@ -22,3 +22,63 @@ export function pageSchema<T extends z.ZodType>(item: T) {
 
 /** No input. */
 export const emptyInputSchema = z.object({}).strict();
+
+/** How deep caller-given free-form JSON may nest: far beyond preferences and tags, and safe to serialize. */
+export const MAX_JSON_DEPTH = 100;
+
+type JsonProblem = { path: (string | number)[]; message: string };
+
+function isPlainObject(value: object): boolean {
+  const prototype: unknown = Object.getPrototypeOf(value);
+  return prototype === Object.prototype || prototype === null;
+}
+
+/**
+ * The first place where `value` is not JSON that jsonb stores exactly as given, or undefined.
+ * Walks with a stack rather than recursion, so a payload of any depth is safe to check.
+ */
+function firstNonJson(value: unknown): JsonProblem | undefined {
+  const pending: { value: unknown; path: (string | number)[] }[] = [{ value, path: [] }];
+  for (let item = pending.pop(); item; item = pending.pop()) {
+    const { value: current, path } = item;
+    if (path.length > MAX_JSON_DEPTH) {
+      return { path, message: `must not nest more than ${MAX_JSON_DEPTH} levels deep` };
+    }
+    if (current === null || typeof current === 'string' || typeof current === 'boolean') continue;
+    if (typeof current === 'number') {
+      if (Number.isFinite(current)) continue;
+      return { path, message: 'must be a finite number' };
+    }
+    if (Array.isArray(current)) {
+      // A sparse array's holes would silently become null: refuse it before walking its length.
+      if (Object.keys(current).length !== current.length) {
+        return { path, message: 'must be a list without holes' };
+      }
+      current.forEach((element, index) => pending.push({ value: element, path: [...path, index] }));
+      continue;
+    }
+    if (typeof current === 'object' && isPlainObject(current)) {
+      for (const [key, element] of Object.entries(current)) {
+        pending.push({ value: element, path: [...path, key] });
+      }
+      continue;
+    }
+    return {
+      path,
+      message: 'must be JSON: text, a finite number, true, false, null, a list or an object',
+    };
+  }
+  return undefined;
+}
+
+/**
+ * A free-form JSON object a caller sends (metadata): only what jsonb stores exactly as given. A
+ * BigInt would fail to serialize, a Map, Date, undefined or NaN would silently change, and very
+ * deep nesting would overflow the stack while serializing: each is refused with where it is.
+ */
+export const jsonObjectInputSchema = z
+  .record(z.string(), z.unknown())
+  .superRefine((value, context) => {
+    const problem = firstNonJson(value);
+    if (problem) context.addIssue({ code: 'custom', ...problem });
+  });

@@ -3,6 +3,7 @@ import {
   cursorSchema,
   dateSchema,
   idSchema,
+  jsonObjectInputSchema,
   pageLimitSchema,
   pageSchema,
   versionSchema,
@@ -23,7 +24,7 @@ export const courseSlugSchema = z
 
 const titleSchema = z.string().trim().min(1, { message: 'must not be empty' }).max(500);
 const descriptionSchema = z.string().max(100_000).nullable();
-/** Prerequisites, tags and the like: free-form, but an object. */
+/** Prerequisites, tags and the like, as stored: free-form, but an object (writes take `jsonObjectInputSchema`). */
 const metadataSchema = z.record(z.string(), z.unknown());
 
 /** A course as lists show it. */
@@ -72,7 +73,7 @@ export const createCourseInputSchema = z
     description: descriptionSchema.optional(),
     /** Admins only: the owner, an active instructor or admin; null for none. Defaults to the creator. */
     instructorId: idSchema.nullable().optional(),
-    metadata: metadataSchema.optional(),
+    metadata: jsonObjectInputSchema.optional(),
   })
   .strict();
 export type CreateCourseInput = z.infer<typeof createCourseInputSchema>;
@@ -87,7 +88,7 @@ export const updateCourseInputSchema = z
     description: descriptionSchema.optional(),
     /** Admins only. */
     instructorId: idSchema.nullable().optional(),
-    metadata: metadataSchema.optional(),
+    metadata: jsonObjectInputSchema.optional(),
   })
   .strict();
 export type UpdateCourseInput = z.infer<typeof updateCourseInputSchema>;

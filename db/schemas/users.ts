@@ -5,6 +5,7 @@ import {
   cursorSchema,
   dateSchema,
   idSchema,
+  jsonObjectInputSchema,
   pageLimitSchema,
   pageSchema,
   versionSchema,
@@ -12,6 +13,7 @@ import {
 
 export const userRoleSchema = z.enum(userRoles);
 
+/** Preferences, social links and the like, as stored (writes take `jsonObjectInputSchema`). */
 const metadataSchema = z.record(z.string(), z.unknown());
 
 /** A user as lists show them: no secret columns. */
@@ -67,7 +69,7 @@ export const createUserInputSchema = z
     role: userRoleSchema,
     /** Only for staff who sign in to this app. */
     password: newPasswordSchema.optional(),
-    metadata: metadataSchema.optional(),
+    metadata: jsonObjectInputSchema.optional(),
   })
   .strict()
   .refine(studentHasNoPassword, studentPasswordIssue);
@@ -83,7 +85,7 @@ export const updateUserInputSchema = z
     isActive: z.boolean().optional(),
     /** A new password; null removes it (the user can no longer sign in). */
     password: newPasswordSchema.nullable().optional(),
-    metadata: metadataSchema.optional(),
+    metadata: jsonObjectInputSchema.optional(),
   })
   .strict()
   .refine(studentHasNoPassword, studentPasswordIssue);

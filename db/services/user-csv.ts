@@ -5,6 +5,7 @@ import { z } from 'zod';
 import type { Database } from '../connection';
 import { chunkLines, copyInto, copyLine } from '../copy-rows';
 import { emailSchema, fullNameSchema } from '../schemas/auth';
+import { jsonObjectInputSchema } from '../schemas/common';
 import {
   exportUsersInputSchema,
   importUsersInputSchema,
@@ -62,7 +63,8 @@ const metadataCell = z
       message: 'must be a JSON object such as {"cohort":"2026"}',
     });
     return z.NEVER;
-  });
+  })
+  .pipe(jsonObjectInputSchema);
 
 const csvRowSchema = z.object({
   email: emailSchema,
