@@ -1,7 +1,10 @@
 import { Command, CommanderError } from 'commander';
 import { processOutput, type CliOutput, type GlobalOptions } from './cli/context';
+import { coursesCommand } from './cli/courses-commands';
 import { dbCommand } from './cli/db-commands';
+import { enrollCommand, unenrollCommand } from './cli/enroll-command';
 import { migrateCommand } from './cli/migrate-commands';
+import { usersCommand } from './cli/users-commands';
 import { UserFacingError } from './user-facing-error';
 
 /** The `lms-admin` program: every command, with `--help` on each. */
@@ -23,6 +26,10 @@ Environment:
     );
   program.addCommand(migrateCommand(output));
   program.addCommand(dbCommand(output));
+  program.addCommand(usersCommand(output));
+  program.addCommand(coursesCommand(output));
+  program.addCommand(enrollCommand(output));
+  program.addCommand(unenrollCommand(output));
   return program;
 }
 

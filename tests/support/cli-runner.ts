@@ -14,11 +14,13 @@ export interface CliResult {
 /**
  * Runs `node db/lms-admin.mjs …args` as its own process, the way a person would. The database
  * comes only from `env` (and the args): DATABASE_URL and LMS_DATA_DIR of the test run itself are
- * not inherited, so a test can't touch a server it didn't name.
+ * not inherited, so a test can't touch a server it didn't name. Stdin is `stdin` when given, else
+ * empty; never a terminal.
  */
 export async function runCli(
   args: readonly string[],
   env: { LMS_DATA_DIR?: string; DATABASE_URL?: string } = {},
+  stdin?: string,
 ): Promise<CliResult> {
   const inherited = { ...process.env };
   delete inherited.DATABASE_URL;
@@ -26,8 +28,11 @@ export async function runCli(
   const child = spawn(process.execPath, [CLI, ...args], {
     cwd: REPO_ROOT,
     env: { ...inherited, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: ['pipe', 'pipe', 'pipe'],
   });
+  // A command that stops before reading stdin closes it (EPIPE): its exit code tells the story.
+  child.stdin.on('error', () => undefined);
+  child.stdin.end(stdin);
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
