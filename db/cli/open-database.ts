@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import type { Transaction } from 'sequelize';
 import { ZodError } from 'zod';
 import { ChangeSource, Database, type ActorContext } from '../connection';
+import type { DatabaseTarget } from '../database-target';
 import { translateDatabaseError } from '../services/database-errors';
 import { UserFacingError } from '../user-facing-error';
 import { withDatabaseTarget } from './context';
@@ -19,12 +20,12 @@ const CLI_ACTOR: ActorContext = { actorId: null, actorIp: null, source: ChangeSo
  */
 export async function withDatabase<T>(
   command: Command,
-  work: (db: Database) => Promise<T>,
+  work: (db: Database, target: DatabaseTarget) => Promise<T>,
 ): Promise<T> {
   return withDatabaseTarget(command, async (target) => {
     const db = await Database.open(target.url);
     try {
-      return await work(db);
+      return await work(db, target);
     } catch (error) {
       throw explained(error);
     } finally {

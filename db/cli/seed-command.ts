@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
-import { Database } from '../connection';
 import { seedDemoData, seedLimits, seedTables, type SeedOptions, type SeedTable } from '../seed';
-import { parseWith, wholeNumber, withDatabaseTarget, type CliOutput } from './context';
+import { parseWith, wholeNumber, type CliOutput } from './context';
+import { withDatabase } from './open-database';
 
 interface SeedFlags {
   users?: number;
@@ -61,17 +61,12 @@ export function addSeedCommand(db: Command, output: CliOutput): Command {
         enrollmentsPerCourse: flags.enrollmentsPerCourse,
         append: flags.append ?? false,
       };
-      const { label, summary } = await withDatabaseTarget(command, async (target) => {
+      const { label, summary } = await withDatabase(command, async (database, target) => {
         output.err(`Seeding ${target.label}…`);
-        const database = await Database.open(target.url);
-        try {
-          const summary = await seedDemoData(database, options, ({ table, rows, total }) =>
-            output.err(`  ${tableWords(table)}: ${formatCount(rows)} of ${formatCount(total)}`),
-          );
-          return { label: target.label, summary };
-        } finally {
-          await database.close();
-        }
+        const summary = await seedDemoData(database, options, ({ table, rows, total }) =>
+          output.err(`  ${tableWords(table)}: ${formatCount(rows)} of ${formatCount(total)}`),
+        );
+        return { label: target.label, summary };
       });
       if (flags.json) {
         output.out(JSON.stringify({ database: label, ...summary }));
