@@ -77,6 +77,30 @@ function fieldsOf(error: ZodError): Record<string, string> {
   return fields;
 }
 
+/** A NUL, or half of a surrogate pair without its other half. */
+const UNSTORABLE_CHARACTER =
+  /\0|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/**
+ * The path of the first string in `input` that PostgreSQL can't store as given, or undefined.
+ * The database driver would silently write a NUL as the two characters `\0` and a lone surrogate
+ * as U+FFFD, so the text read back would not be the text sent. Walks with a stack, not recursion.
+ */
+function firstUnstorableText(input: unknown): string | undefined {
+  const pending: { value: unknown; path: string[] }[] = [{ value: input, path: [] }];
+  for (let item = pending.pop(); item; item = pending.pop()) {
+    const { value, path } = item;
+    if (typeof value === 'string') {
+      if (UNSTORABLE_CHARACTER.test(value)) return path.join('.') || '(input)';
+    } else if (typeof value === 'object' && value !== null) {
+      for (const [key, element] of Object.entries(value)) {
+        pending.push({ value: element, path: [...path, key] });
+      }
+    }
+  }
+  return undefined;
+}
+
 function failure(error: ApiErrorBody): ApiResult<never> {
   return { ok: false, error };
 }
@@ -116,6 +140,16 @@ export class Router {
           code: 'VALIDATION',
           message: `Invalid input for ${channelName}.`,
           fields: fieldsOf(parsed.error),
+        }),
+      };
+    }
+    const unstorable = firstUnstorableText(parsed.data);
+    if (unstorable !== undefined) {
+      return {
+        result: failure({
+          code: 'VALIDATION',
+          message: `Invalid input for ${channelName}: ${unstorable} holds a character that can't be stored (a NUL or a lone surrogate); remove it.`,
+          fields: { [unstorable]: 'must not contain NUL characters or lone surrogates' },
         }),
       };
     }
