@@ -10,7 +10,8 @@ import { userRoleSchema } from './users';
  * `email`, `full_name` and `role` are required; `is_active` (true/false, yes/no, 1/0) defaults to
  * true; `metadata` is a JSON object, default `{}`. Header names are case-insensitive. Passwords
  * are never imported. A cell that would start with = + - @ is written with a leading apostrophe,
- * so a spreadsheet doesn't run it as a formula; import removes that apostrophe again.
+ * so a spreadsheet doesn't run it as a formula; import removes that apostrophe again (a cell
+ * starting with an apostrophe gets one more, so it comes back as it was).
  */
 export const userCsvColumns = ['email', 'full_name', 'role', 'is_active', 'metadata'] as const;
 export const requiredUserCsvColumns = ['email', 'full_name', 'role'] as const;

@@ -24,15 +24,19 @@ import { selectUserRows } from './users';
 const PREVIEW_ROWS = 20;
 const MAX_PROBLEMS = 1000;
 const EXPORT_BATCH = 10_000;
-const FORMULA_START = /^[=+\-@\t\r]/;
+/**
+ * Cells export puts an apostrophe before: those a spreadsheet would run as a formula, and those
+ * that already start with an apostrophe, so that the one import removes is always export's own.
+ */
+const GUARDED_START = /^[=+\-@\t\r']/;
 
-/** Undoes the apostrophe export puts before a cell a spreadsheet would run as a formula. */
+/** Undoes the apostrophe export puts before a guarded cell. */
 function unguardCell(value: string): string {
-  return value.startsWith("'") && FORMULA_START.test(value.slice(1)) ? value.slice(1) : value;
+  return value.startsWith("'") && GUARDED_START.test(value.slice(1)) ? value.slice(1) : value;
 }
 
 function guardCell(value: string): string {
-  return FORMULA_START.test(value) ? `'${value}` : value;
+  return GUARDED_START.test(value) ? `'${value}` : value;
 }
 
 const booleanCell = z

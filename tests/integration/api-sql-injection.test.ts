@@ -404,6 +404,49 @@ describe('text written reads back byte for byte', () => {
   });
 });
 
+describe('CSV formula injection', () => {
+  /** Cells a spreadsheet would run, and names that merely look like an already guarded one. */
+  const formulaNames = [
+    "=cmd|' /C calc'!A0",
+    '=HYPERLINK("https://example.org")',
+    '@SUM(1+1)',
+    '+44 20 7946 0000',
+    '-2',
+    "'=already quoted",
+    "'+1",
+    "'-- comment",
+    "'plain apostrophe",
+  ];
+
+  it('users.export guards formula cells, and users.import reads every name back unchanged', async () => {
+    for (const [index, fullName] of formulaNames.entries()) {
+      await callOk(
+        api,
+        'users.create',
+        { email: `formula-${index}@example.org`, fullName, role: 'student' },
+        adminSession,
+      );
+    }
+    const exported = await callOk(api, 'users.export', { search: 'formula-' }, adminSession);
+    const cells = Papa.parse<string[]>(exported.csv.trim()).data.slice(1);
+    const formulaCells = cells.map((row) => row[1] ?? '').filter((cell) => /^[=+\-@]/.test(cell));
+    expect(formulaCells).toEqual([]);
+    const renamed = exported.csv.replaceAll('formula-', 'reimported-');
+    expect(await callOk(api, 'users.import', { csv: renamed }, adminSession)).toMatchObject({
+      isWritten: true,
+      created: formulaNames.length,
+    });
+    const stored = await selectRows<{ email: string; full_name: string }>(
+      `SELECT email, full_name FROM users WHERE email LIKE 'reimported-%'`,
+    );
+    expect(Object.fromEntries(stored.map((user) => [user.email, user.full_name]))).toEqual(
+      Object.fromEntries(
+        formulaNames.map((name, index) => [`reimported-${index}@example.org`, name]),
+      ),
+    );
+  });
+});
+
 describe('text the database cannot hold as sent', () => {
   it.each(unstorablePayloads)(
     'refuses %j wherever it is sent, changing nothing',
