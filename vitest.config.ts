@@ -23,6 +23,15 @@ export default defineConfig({
           ...integration,
         },
       },
+      {
+        test: {
+          name: 'e2e',
+          include: ['tests/e2e/**/*.test.ts'],
+          globalSetup: ['tests/support/global-setup.ts', 'tests/support/build-renderer.ts'],
+          testTimeout: 60_000,
+          hookTimeout: 120_000,
+        },
+      },
       ...(pg15.isAvailable
         ? [
             {

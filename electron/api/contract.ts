@@ -37,3 +37,5 @@ export function isChannel(name: string): name is Channel {
 }
 
 export * from './channel';
+// What the renderer needs of the doors (`window.lms`, progress, cancel); it may import only this file.
+export { CANCEL_CHANNEL, PROGRESS_EVENT, type LmsBridge } from '../transport';

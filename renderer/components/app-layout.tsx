@@ -1,0 +1,72 @@
+import { AppShell, Badge, Button, Group, NavLink, Stack, Text, Title } from '@mantine/core';
+import { useEffect } from 'react';
+import { hrefOf, navigate, useHashPath } from '../hooks/use-hash-path';
+import { useSignOut, type SessionUser } from '../hooks/use-session';
+import { pagesFor } from '../pages/app-pages';
+import { ErrorAlert } from './error-alert';
+
+const ROLE_LABELS: Record<SessionUser['role'], string> = {
+  admin: 'Admin',
+  instructor: 'Instructor',
+  support: 'Support (read-only)',
+};
+
+/** The signed-in app: who is signed in and sign-out on top, the role's pages on the left. */
+export function AppLayout({ user }: { user: SessionUser }) {
+  const path = useHashPath();
+  const signOut = useSignOut();
+  const pages = pagesFor(user.role);
+  const current = pages.find((page) => page.path === path);
+  const landing = pages[0];
+
+  useEffect(() => {
+    // An address this role has no page for (or none at all) lands on the role's first page.
+    if (!current && landing) navigate(landing.path, { replace: true });
+  }, [current, landing]);
+
+  const Page = current?.component;
+  return (
+    <AppShell header={{ height: 56 }} navbar={{ width: 220, breakpoint: 0 }} padding="md">
+      <AppShell.Header>
+        <Group h="100%" px="md" justify="space-between">
+          <Title order={2} size="h4">
+            LMS Admin
+          </Title>
+          <Group gap="sm">
+            <Text size="sm">{user.fullName}</Text>
+            <Badge variant="light">{ROLE_LABELS[user.role]}</Badge>
+            <Button
+              variant="default"
+              size="xs"
+              loading={signOut.isPending}
+              onClick={() => signOut.mutate()}
+            >
+              Sign out
+            </Button>
+          </Group>
+        </Group>
+      </AppShell.Header>
+      <AppShell.Navbar p="xs" component="nav" aria-label="Main">
+        {pages.map((page) => (
+          <NavLink
+            key={page.path}
+            href={hrefOf(page.path)}
+            label={page.label}
+            active={page === current}
+            aria-current={page === current ? 'page' : undefined}
+          />
+        ))}
+      </AppShell.Navbar>
+      <AppShell.Main h="100dvh" style={{ display: 'flex', flexDirection: 'column' }}>
+        <Stack flex={1} mih={0}>
+          {signOut.isError && <ErrorAlert title="Couldn't sign out" error={signOut.error} />}
+          {Page ? (
+            <Page user={user} isReadOnly={user.role === 'support'} />
+          ) : (
+            <Text>Your role ({user.role}) has no pages in this version of LMS Admin yet.</Text>
+          )}
+        </Stack>
+      </AppShell.Main>
+    </AppShell>
+  );
+}

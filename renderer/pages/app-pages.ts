@@ -1,0 +1,27 @@
+import type { ComponentType } from 'react';
+import type { SessionUser } from '../hooks/use-session';
+import { UsersPage } from './users-page';
+
+/** What a page is given: who is signed in, and whether they may change anything. */
+export interface PageProps {
+  user: SessionUser;
+  /** Support staff read everything and change nothing. */
+  isReadOnly: boolean;
+}
+
+/** A page of the signed-in app, and the roles that see it in the navigation. */
+export interface AppPage {
+  path: string;
+  label: string;
+  roles: readonly SessionUser['role'][];
+  component: ComponentType<PageProps>;
+}
+
+/** The navigation, in order; a role sees only its pages, and the first of them on arrival. */
+export const appPages: readonly AppPage[] = [
+  { path: '/users', label: 'Users', roles: ['admin', 'support'], component: UsersPage },
+];
+
+export function pagesFor(role: SessionUser['role']): AppPage[] {
+  return appPages.filter((page) => page.roles.includes(role));
+}

@@ -1,0 +1,109 @@
+import {
+  Badge,
+  Button,
+  Group,
+  Loader,
+  NativeSelect,
+  Stack,
+  Text,
+  TextInput,
+  Title,
+} from '@mantine/core';
+import { useDebouncedValue } from '@mantine/hooks';
+import { useState } from 'react';
+import { ErrorAlert } from '../components/error-alert';
+import { UsersEmptyState } from '../components/users-empty-state';
+import { UsersGrid } from '../components/users-grid';
+import { useUsersList, type UserRole } from '../hooks/use-users-list';
+import type { PageProps } from './app-pages';
+
+/** Waits this long after the last keystroke before searching, so typing a name is one query, not six. */
+const SEARCH_DEBOUNCE_MS = 250;
+
+const ROLE_OPTIONS: { value: UserRole | ''; label: string }[] = [
+  { value: '', label: 'All roles' },
+  { value: 'student', label: 'Students' },
+  { value: 'instructor', label: 'Instructors' },
+  { value: 'admin', label: 'Admins' },
+  { value: 'support', label: 'Support' },
+];
+
+function isUserRole(value: string): value is UserRole {
+  return ROLE_OPTIONS.some((option) => option.value !== '' && option.value === value);
+}
+
+/** Everyone in the database, searchable as you type and filtered by role. */
+export function UsersPage({ isReadOnly }: PageProps) {
+  const [search, setSearch] = useState('');
+  const [role, setRole] = useState<UserRole | null>(null);
+  const [debouncedSearch] = useDebouncedValue(search, SEARCH_DEBOUNCE_MS);
+  const list = useUsersList({ search: debouncedSearch, role });
+  const users = list.data?.pages.flatMap((page) => page.items) ?? [];
+  const isFiltered = search.trim() !== '' || role !== null;
+  const clearFilters = (): void => {
+    setSearch('');
+    setRole(null);
+  };
+
+  return (
+    <Stack h="100%" gap="md">
+      <Group justify="space-between">
+        <Title order={1} size="h2">
+          Users
+        </Title>
+        {isReadOnly && (
+          <Badge variant="outline" color="gray">
+            Read-only
+          </Badge>
+        )}
+      </Group>
+      <Group align="flex-end">
+        <TextInput
+          label="Search users"
+          description="By name or email, anywhere in it"
+          type="search"
+          value={search}
+          onChange={(event) => setSearch(event.currentTarget.value)}
+          w={320}
+        />
+        <NativeSelect
+          label="Role"
+          data={ROLE_OPTIONS}
+          value={role ?? ''}
+          onChange={(event) => {
+            const value = event.currentTarget.value;
+            setRole(isUserRole(value) ? value : null);
+          }}
+        />
+        {isFiltered && (
+          <Button variant="subtle" onClick={clearFilters}>
+            Clear filters
+          </Button>
+        )}
+      </Group>
+      <Text size="sm" c="dimmed" aria-live="polite">
+        {list.isPending
+          ? 'Loading users…'
+          : `${users.length} ${users.length === 1 ? 'user' : 'users'} shown${list.hasNextPage ? '; more load as you scroll' : ''}${list.isFetching ? ' · updating…' : ''}`}
+      </Text>
+      {list.isError ? (
+        <ErrorAlert
+          title="Couldn't load users"
+          error={list.error}
+          onRetry={() => void list.refetch()}
+        />
+      ) : list.isPending ? (
+        <Loader size="sm" aria-label="Loading users" />
+      ) : users.length === 0 ? (
+        <UsersEmptyState isFiltered={isFiltered} onClearFilters={clearFilters} />
+      ) : (
+        <UsersGrid
+          users={users}
+          hasMore={list.hasNextPage}
+          isLoadingMore={list.isFetchingNextPage}
+          onLoadMore={() => void list.fetchNextPage()}
+        />
+      )}
+    </Stack>
+  );
+}

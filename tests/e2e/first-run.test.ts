@@ -1,0 +1,152 @@
+import type { BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { Database } from '../../db/connection';
+import { Router } from '../../electron/api/router';
+import { startWebHost, type WebHost } from '../../electron/web-host';
+import { launchChromium } from '../support/chromium';
+import { createMigratedDatabase, type TestDatabase } from '../support/test-database';
+import { LmsAdminApp, type StaffAccount } from './lms-admin-app';
+
+/** Fixed, so a failing run's URL can be opened by hand against the same host. */
+const TOKEN = 'e2e-first-run-token-0123456789';
+/** More students than one page of the list holds, so scrolling has to fetch the next pages. */
+const STUDENT_COUNT = 250;
+
+const admin: StaffAccount = {
+  fullName: 'Ada Lovelace',
+  email: 'ada@example.org',
+  password: 'analytical engine 1843',
+};
+
+const launch = await launchChromium();
+if (!launch.browser) console.log(`Skipping the first-run end-to-end test: ${launch.reason}.`);
+
+describe.skipIf(!launch.browser)('first run in the browser', () => {
+  let database: TestDatabase;
+  let db: Database;
+  let host: WebHost;
+  let context: BrowserContext;
+  let page: Page;
+  let app: LmsAdminApp;
+  /** Script errors and CSP refusals the page met: there should be none. */
+  const pageProblems: string[] = [];
+
+  beforeAll(async () => {
+    database = await createMigratedDatabase();
+    db = await Database.open(database.url);
+    await db.sequelize.query(
+      `INSERT INTO users (email, full_name, role)
+       SELECT 'student' || n || '@example.org', 'Student ' || lpad(n::text, 3, '0'), 'student'
+       FROM generate_series(1, $1::int) AS n`,
+      { bind: [STUDENT_COUNT] },
+    );
+    host = await startWebHost({
+      router: new Router({ db }),
+      staticDir: inject('rendererDir'),
+      token: TOKEN,
+    });
+    if (!launch.browser) throw new Error('unreachable: the suite runs only with a browser');
+    context = await launch.browser.newContext({ viewport: { width: 1280, height: 800 } });
+    page = await context.newPage();
+    // The app answers in well under a second here; a step that waits longer has failed.
+    page.setDefaultTimeout(10_000);
+    page.on('pageerror', (error) => pageProblems.push(`script error: ${error.message}`));
+    page.on('console', (message) => {
+      if (message.text().includes('Content Security Policy')) pageProblems.push(message.text());
+    });
+    app = new LmsAdminApp(page);
+  });
+
+  afterAll(async () => {
+    await context?.close();
+    await launch.browser?.close();
+    await host?.close();
+    await db?.close();
+    await database?.drop();
+  });
+
+  it('asks for the first admin on a fresh database, and signs them in', async () => {
+    await app.open(host.openUrl);
+    await app.screenshot('1-first-run-setup');
+    await app.setUpFirstAdmin(admin);
+    await page.getByRole('button', { name: 'Sign out' }).waitFor();
+    expect(await page.getByText(admin.fullName, { exact: true }).first().isVisible()).toBe(true);
+  });
+
+  it('takes the launch token out of the address bar', () => {
+    expect(page.url()).not.toContain(TOKEN);
+  });
+
+  it('lands on the Users page, listing the admin among the users', async () => {
+    await app.usersTable().waitFor();
+    expect(await app.navLink('Users').getAttribute('aria-current')).toBe('page');
+    await app.userRow(admin.email).waitFor();
+    await app.screenshot('2-users');
+  });
+
+  it('loads more users as the list scrolls, keeping only the rows in view in the page', async () => {
+    const status = page.getByText(/users? shown/);
+    await expect.poll(() => status.textContent()).toMatch(/^100 users shown/);
+    const list = page.getByRole('region', { name: 'Users list' });
+    await list.focus();
+    // As a person does: jump to the end, and again once more rows have arrived, until none do.
+    await expect
+      .poll(async () => {
+        await page.keyboard.press('End');
+        return status.textContent();
+      })
+      .toBe(`${STUDENT_COUNT + 1} users shown`);
+    await page.keyboard.press('End');
+    // The list is in email order, so student99 is the last row.
+    await app.userRow('student99@example.org').waitFor();
+    await app.screenshot('3-users-scrolled');
+    expect(await app.usersTable().getByRole('row').count()).toBeLessThan(60);
+  });
+
+  it('finds the admin as the search is typed', async () => {
+    await app.searchUsers('lovelace');
+    await expect.poll(() => app.usersTable().getByRole('row').count()).toBe(2);
+    await app.userRow(admin.email).waitFor();
+    await app.screenshot('4-users-search');
+  });
+
+  it('says what to do when a search matches no one', async () => {
+    await app.searchUsers('nobody-by-this-name');
+    await page.getByRole('heading', { name: 'No users match these filters' }).waitFor();
+    await page.getByRole('button', { name: 'Clear filters' }).first().click();
+    await app.userRow(admin.email).waitFor();
+  });
+
+  it('filters by role', async () => {
+    await page.getByLabel('Role').selectOption({ label: 'Admins' });
+    await expect.poll(() => app.usersTable().getByRole('row').count()).toBe(2);
+    await app.userRow(admin.email).waitFor();
+  });
+
+  it('signs out to the sign-in page', async () => {
+    await app.signOut();
+    await page.getByRole('heading', { name: 'Sign in to LMS Admin' }).waitFor();
+    expect(await app.usersTable().count()).toBe(0);
+  });
+
+  it('refuses a wrong password, saying so in words', async () => {
+    await app.signIn(admin.email, 'not the password');
+    await app.alert('Wrong email or password.').waitFor();
+    await app.screenshot('5-sign-in-refused');
+  });
+
+  it('signs in with the right password, back on the Users page', async () => {
+    await app.signIn(admin.email, admin.password);
+    await app.usersTable().waitFor();
+    await app.userRow(admin.email).waitFor();
+  });
+
+  it('keeps the session across a reload, though the link with the token is gone', async () => {
+    await page.reload();
+    await app.usersTable().waitFor();
+  });
+
+  it('met no script error or Content Security Policy refusal on the way', () => {
+    expect(pageProblems).toEqual([]);
+  });
+});

@@ -1,0 +1,80 @@
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import type { Locator, Page } from 'playwright-core';
+
+/** Where screenshots go: gitignored, kept after the run for a person to look at. */
+const SCREENSHOT_DIR = path.join('test-results', 'e2e');
+
+export interface StaffAccount {
+  fullName: string;
+  email: string;
+  password: string;
+}
+
+/**
+ * LMS Admin as a person sees it in the browser: each method is something they do, found by the
+ * roles and labels they read on screen, never by markup details.
+ */
+export class LmsAdminApp {
+  constructor(readonly page: Page) {}
+
+  async open(url: string): Promise<void> {
+    await this.page.goto(url);
+  }
+
+  async setUpFirstAdmin(admin: StaffAccount): Promise<void> {
+    await this.page.getByRole('heading', { name: 'Set up LMS Admin' }).waitFor();
+    await this.page.getByLabel('Full name').fill(admin.fullName);
+    await this.page.getByLabel('Email').fill(admin.email);
+    await this.passwordField('Password').fill(admin.password);
+    await this.passwordField('Repeat password').fill(admin.password);
+    await this.page.getByRole('button', { name: 'Create admin and sign in' }).click();
+  }
+
+  async signIn(email: string, password: string): Promise<void> {
+    await this.page.getByRole('heading', { name: 'Sign in to LMS Admin' }).waitFor();
+    await this.page.getByLabel('Email').fill(email);
+    await this.passwordField('Password').fill(password);
+    await this.page.getByRole('button', { name: 'Sign in' }).click();
+  }
+
+  async signOut(): Promise<void> {
+    await this.page.getByRole('button', { name: 'Sign out' }).click();
+  }
+
+  /**
+   * A password field by its exact label: "Password" alone would also find "Repeat password" and
+   * the "Toggle password visibility" button beside it.
+   */
+  passwordField(label: string): Locator {
+    return this.page.getByRole('textbox', { name: label, exact: true });
+  }
+
+  /** The main navigation's link to a page. */
+  navLink(name: string): Locator {
+    return this.page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name });
+  }
+
+  /** An alert on screen, by what it says. */
+  alert(text: string | RegExp): Locator {
+    return this.page.getByRole('alert').filter({ hasText: text });
+  }
+
+  usersTable(): Locator {
+    return this.page.getByRole('table', { name: 'Users' });
+  }
+
+  /** A user's row in the users table, by their email. */
+  userRow(email: string): Locator {
+    return this.usersTable().getByRole('row').filter({ hasText: email });
+  }
+
+  async searchUsers(text: string): Promise<void> {
+    await this.page.getByLabel('Search users').fill(text);
+  }
+
+  async screenshot(name: string): Promise<void> {
+    await fs.mkdir(SCREENSHOT_DIR, { recursive: true });
+    await this.page.screenshot({ path: path.join(SCREENSHOT_DIR, `${name}.png`), fullPage: true });
+  }
+}
