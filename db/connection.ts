@@ -111,7 +111,36 @@ export class Database {
     }
   }
 
+  private readonly selectListeners = new Set<(sql: string, bind: readonly unknown[]) => void>();
+
+  /** Hears every SELECT that `select` sends (what Sequelize's hooks can't see); returns how to stop. */
+  observeSelects(listener: (sql: string, bind: readonly unknown[]) => void): () => void {
+    this.selectListeners.add(listener);
+    return () => this.selectListeners.delete(listener);
+  }
+
+  /**
+   * The rows of one parameterized SELECT, sent by node-postgres directly: the hot read path (list
+   * pages) without the ORM's per-query work. Runs inside `transaction` when one is given.
+   */
+  async select<Row extends object>(
+    sql: string,
+    bind: readonly unknown[],
+    transaction?: Transaction,
+  ): Promise<Row[]> {
+    for (const listener of this.selectListeners) listener(sql, bind);
+    const query = async (client: pg.ClientBase): Promise<Row[]> =>
+      (await client.query<Row>(sql, [...bind])).rows;
+    return transaction ? query(rawConnectionOf(transaction)) : this.withRawClient(query);
+  }
+
   async close(): Promise<void> {
     await this.sequelize.close();
   }
+}
+
+/** The node-postgres client a Sequelize transaction runs on, to COPY or query raw inside that same transaction. */
+export function rawConnectionOf(transaction: Transaction): pg.ClientBase {
+  // Sequelize keeps the pooled client on the transaction; its types don't show it.
+  return (transaction as unknown as { connection: pg.ClientBase }).connection;
 }

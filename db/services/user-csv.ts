@@ -1,8 +1,7 @@
 import Papa from 'papaparse';
-import type pg from 'pg';
 import { QueryTypes, type Transaction } from 'sequelize';
 import { z } from 'zod';
-import type { Database } from '../connection';
+import { rawConnectionOf, type Database } from '../connection';
 import { chunkLines, copyInto, copyLine } from '../copy-rows';
 import { emailSchema, fullNameSchema } from '../schemas/auth';
 import { jsonObjectInputSchema } from '../schemas/common';
@@ -183,12 +182,6 @@ async function existingEmails(
   return new Set(rows.map((row) => row.email));
 }
 
-/** The raw connection of a Sequelize transaction, to COPY inside that same transaction. */
-function connectionOf(transaction: Transaction): pg.ClientBase {
-  // Sequelize keeps the pooled node-postgres client on the transaction; its types don't show it.
-  return (transaction as unknown as { connection: pg.ClientBase }).connection;
-}
-
 /**
  * Imports users from CSV: every row is checked first and every problem reported with its line;
  * only a file without problems is written, all rows in one COPY inside the caller's transaction.
@@ -243,7 +236,7 @@ export async function importUsersCsv(
       }
     })();
     await copyInto(
-      connectionOf(transaction),
+      rawConnectionOf(transaction),
       'COPY users (email, full_name, role, is_active, metadata) FROM STDIN',
       chunks,
     );

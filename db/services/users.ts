@@ -91,13 +91,10 @@ export async function selectUserRows(
   if (filter.isActive !== undefined) conditions.push(`is_active = ${param(filter.isActive)}`);
   if (filter.afterEmail !== undefined) conditions.push(`email > ${param(filter.afterEmail)}`);
   const where = conditions.length > 0 ? `WHERE ${conditions.join(' AND ')}` : '';
-  return db.sequelize.query<UserRow>(
+  return db.select<UserRow>(
     `SELECT ${USER_COLUMNS} FROM users ${where} ORDER BY email LIMIT ${param(limit)}`,
-    {
-      bind,
-      type: QueryTypes.SELECT,
-      transaction,
-    },
+    bind,
+    transaction,
   );
 }
 

@@ -30,6 +30,16 @@ export function channel<I extends z.ZodType, O extends z.ZodType>(
   return spec;
 }
 
+/**
+ * Support may call only reads (SCHEMA.md), so a channel open to support is a read. Reads run
+ * without a transaction: each statement is atomic on its own, READ COMMITTED would give every
+ * statement a fresh snapshot inside one anyway, and BEGIN/set_config/COMMIT would triple the
+ * round trips of a list page. The authorization matrix test checks that reads change nothing.
+ */
+export function isReadChannel(spec: Pick<ChannelSpec, 'roles'>): boolean {
+  return spec.roles !== 'anonymous' && spec.roles.includes('support');
+}
+
 /** Role sets the contract uses most. Support reads everything and changes nothing. */
 export const anyStaff = staffRoles;
 export const adminOnly = ['admin'] as const satisfies readonly StaffRole[];

@@ -15,6 +15,7 @@ import {
   type ApiProgress,
   type ApiResult,
   type ChannelSpec,
+  isReadChannel,
   type OwnedCourseRef,
 } from './contract';
 import type { HandlerContext } from './handlers/handler';
@@ -61,6 +62,12 @@ const SQL_COURSE_OWNER: Record<OwnedCourseRef['via'], string> = {
   enrollment: `SELECT c.instructor_id FROM enrollments e JOIN courses c ON c.id = e.course_id WHERE e.id = $1`,
   attempt: `SELECT c.instructor_id FROM quiz_attempts a JOIN enrollments e ON e.id = a.enrollment_id JOIN courses c ON c.id = e.course_id WHERE a.id = $1`,
 };
+
+/**
+ * How long a read may rely on the signed-in user as last confirmed by the database: a user
+ * deactivated or demoted meanwhile can still read for at most this long, and never write.
+ */
+const RECENT_USER_MAX_AGE_MS = 2_000;
 
 function defaultLog({ errorId, channel, error }: InternalErrorLog): void {
   const detail = error instanceof Error ? (error.stack ?? error.message) : String(error);
@@ -154,7 +161,9 @@ export class Router {
       };
     }
     try {
-      const actor = await this.authenticate(options.sessionId);
+      const isRead = isReadChannel(spec);
+      // A read may trust who the caller was a moment ago; a write always asks the database.
+      const actor = await this.authenticate(options.sessionId, isRead ? RECENT_USER_MAX_AGE_MS : 0);
       if (spec.roles !== 'anonymous') {
         if (!actor) {
           return {
@@ -174,38 +183,42 @@ export class Router {
         }
       }
       const signal = options.signal ?? new AbortController().signal;
-      const data = await this.db.withTransaction(
-        { actorId: actor?.id ?? null, actorIp: options.ip, source: options.source },
-        async (transaction) => {
-          if (actor && spec.ownedCourse)
-            await this.authorizeCourse(actor, spec.ownedCourse, parsed.data, transaction);
-          const context: HandlerContext = {
-            db: this.db,
-            transaction,
-            actor,
-            ip: options.ip,
-            throttle: this.throttle,
-            signal,
-            progress: (done, total, message) => {
-              if (options.callId && options.onProgress) {
-                options.onProgress({
-                  callId: options.callId,
-                  done,
-                  ...(total !== undefined && { total }),
-                  ...(message && { message }),
-                });
-              }
-            },
-          };
-          const handler = handlers[channelName] as (
-            input: unknown,
-            context: HandlerContext,
-          ) => Promise<unknown>;
-          const result = await handler(parsed.data, context);
-          signal.throwIfAborted();
-          return result;
-        },
-      );
+      const run = async (transaction: Transaction | undefined): Promise<unknown> => {
+        if (actor && spec.ownedCourse) {
+          await this.authorizeCourse(actor, spec.ownedCourse, parsed.data, transaction);
+        }
+        const context: HandlerContext = {
+          db: this.db,
+          transaction,
+          actor,
+          ip: options.ip,
+          throttle: this.throttle,
+          signal,
+          progress: (done, total, message) => {
+            if (options.callId && options.onProgress) {
+              options.onProgress({
+                callId: options.callId,
+                done,
+                ...(total !== undefined && { total }),
+                ...(message && { message }),
+              });
+            }
+          },
+        };
+        const handler = handlers[channelName] as (
+          input: unknown,
+          context: HandlerContext,
+        ) => Promise<unknown>;
+        const result = await handler(parsed.data, context);
+        signal.throwIfAborted();
+        return result;
+      };
+      const data = isRead
+        ? await run(undefined)
+        : await this.db.withTransaction(
+            { actorId: actor?.id ?? null, actorIp: options.ip, source: options.source },
+            run,
+          );
       const output = (spec.output as z.ZodType).safeParse(data);
       if (!output.success)
         return { result: failure(this.internalError(channelName, output.error)) };
@@ -218,12 +231,17 @@ export class Router {
     }
   }
 
-  private async authenticate(sessionId: string | null): Promise<SessionUser | null> {
-    const userId = this.sessions.resolve(sessionId);
-    if (!userId) return null;
-    const user = await loadSessionUser(this.db, userId);
+  private async authenticate(
+    sessionId: string | null,
+    maxAgeMs: number,
+  ): Promise<SessionUser | null> {
+    const session = this.sessions.resolve(sessionId, maxAgeMs);
+    if (!session || sessionId === null) return null;
+    if (session.recentUser) return session.recentUser;
+    const user = await loadSessionUser(this.db, session.userId);
     // Deactivated, deleted or made a student since signing in: the session is over.
     if (!user) this.sessions.end(sessionId);
+    else this.sessions.confirm(sessionId, user);
     return user;
   }
 
@@ -232,7 +250,7 @@ export class Router {
     actor: SessionUser,
     ref: OwnedCourseRef,
     input: unknown,
-    transaction: Transaction,
+    transaction: Transaction | undefined,
   ): Promise<void> {
     const key = (input as Record<string, unknown>)[ref.field];
     if (typeof key !== 'string') return;
@@ -277,7 +295,8 @@ export class Router {
     signal: AbortSignal | undefined,
   ): ApiErrorBody {
     // A service that knows what a cancel left behind (migrations: those already applied) says so.
-    if (error instanceof ServiceError) return { code: error.code, message: error.message, ...error.details };
+    if (error instanceof ServiceError)
+      return { code: error.code, message: error.message, ...error.details };
     if (signal?.aborted) return { code: 'CANCELLED', message: 'Cancelled: nothing was changed.' };
     const known = translateDatabaseError(error);
     if (known) return { code: known.code, message: known.message, ...known.details };

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import type { SessionUser } from '../../db/schemas/auth';
 
 const IDLE_TIMEOUT_MS = 8 * 60 * 60_000;
 const ABSOLUTE_TIMEOUT_MS = 24 * 60 * 60_000;
@@ -7,6 +8,15 @@ interface SessionRecord {
   userId: string;
   createdAt: number;
   lastSeenAt: number;
+  /** The user as the database last confirmed them, and when. */
+  verified?: { user: SessionUser; at: number };
+}
+
+/** A live session: whose it is, and the user as last confirmed by the database (if ever). */
+export interface ResolvedSession {
+  userId: string;
+  /** The confirmed user, when confirmed within the asked-for age. */
+  recentUser: SessionUser | null;
 }
 
 /**
@@ -25,8 +35,11 @@ export class SessionStore {
     return id;
   }
 
-  /** The user of a live session (and it counts as activity), or null when unknown or expired. */
-  resolve(id: string | null): string | null {
+  /**
+   * The live session (its use counts as activity), or null when unknown or expired, with the
+   * user as confirmed no longer than `maxAgeMs` ago.
+   */
+  resolve(id: string | null, maxAgeMs = 0): ResolvedSession | null {
     if (id === null) return null;
     const session = this.sessions.get(id);
     if (!session) return null;
@@ -39,7 +52,15 @@ export class SessionStore {
       return null;
     }
     session.lastSeenAt = now;
-    return session.userId;
+    const { verified } = session;
+    const isRecent = verified !== undefined && now - verified.at <= maxAgeMs;
+    return { userId: session.userId, recentUser: isRecent ? verified.user : null };
+  }
+
+  /** Records the user as the database has them now. */
+  confirm(id: string, user: SessionUser): void {
+    const session = this.sessions.get(id);
+    if (session) session.verified = { user, at: this.now() };
   }
 
   end(id: string | null): void {

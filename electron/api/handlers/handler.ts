@@ -5,10 +5,13 @@ import type { SessionUser } from '../../../db/schemas/auth';
 import type { SignInThrottle } from '../../../db/services/sign-in-throttle';
 import type { Channel, Contract } from '../contract';
 
-/** What a handler gets besides its parsed input: the database in the call's transaction, and who calls. */
-export interface HandlerContext {
+/**
+ * What a handler gets besides its parsed input: the database, the call's transaction (none for
+ * reads: see `isReadChannel`), and who calls.
+ */
+export interface HandlerContext<T extends Transaction | undefined = Transaction | undefined> {
   db: Database;
-  transaction: Transaction;
+  transaction: T;
   /** The signed-in caller; null only on `anonymous` channels. */
   actor: SessionUser | null;
   ip: string | null;
@@ -19,16 +22,23 @@ export interface HandlerContext {
   progress(done: number, total?: number, message?: string): void;
 }
 
-/** A channel's handler: parsed input in, a value its output schema accepts out. */
+/** Whether support may call channel C, which makes it a read (see `isReadChannel`). */
+type IsRead<C extends Channel> = Contract[C]['roles'] extends readonly (infer Role)[]
+  ? 'support' extends Role
+    ? true
+    : false
+  : false;
+
+/** A channel's handler: parsed input in, a value its output schema accepts out. Writes get a transaction. */
 export type Handler<C extends Channel> = (
   input: z.output<Contract[C]['input']>,
-  context: HandlerContext,
+  context: HandlerContext<IsRead<C> extends true ? undefined : Transaction>,
 ) => Promise<z.input<Contract[C]['output']>>;
 
 export type HandlerTable<C extends Channel> = { [K in C]: Handler<K> };
 
 /** The caller of a channel that requires a session (the router guarantees one). */
-export function actorOf(context: HandlerContext): SessionUser {
+export function actorOf(context: Pick<HandlerContext, 'actor'>): SessionUser {
   if (!context.actor) throw new Error('a signed-in channel ran without an actor');
   return context.actor;
 }
