@@ -4,29 +4,15 @@ import { seedDemoData } from '../../../db/seed';
 import { encodeCursor } from '../../../db/services/keyset-cursor';
 import { listUsers } from '../../../db/services/users';
 import { compareMedians, goals, justRun, type BenchResult, type Sampling } from '../harness';
+import { queriesSent, type SentQuery } from '../query-capture';
 import { withMigratedDatabase } from '../servers';
 
 const PAGE_SIZE = 50;
 const DEEP_PAGE = 10_000;
 
-/** The SQL and parameters a Sequelize query sent, as seen by its afterQuery hook. */
-interface SentQuery {
-  sql: string;
-  bind: unknown[];
-}
-
-/** Runs `work` and returns the last query it sent through `db`, so a baseline can send the same. */
+/** The last query `work` sent, so a baseline can send the same. */
 async function lastQuerySent(db: Database, work: () => Promise<unknown>): Promise<SentQuery> {
-  let sent: SentQuery | undefined;
-  db.sequelize.addHook('afterQuery', 'bench-capture', (options, query) => {
-    const sql: unknown = Reflect.get(query, 'sql');
-    if (typeof sql === 'string' && Array.isArray(options.bind)) sent = { sql, bind: options.bind };
-  });
-  try {
-    await work();
-  } finally {
-    db.sequelize.removeHook('afterQuery', 'bench-capture');
-  }
+  const sent = (await queriesSent(db, work)).at(-1);
   if (!sent) throw new Error('the service sent no query with bind parameters');
   return sent;
 }

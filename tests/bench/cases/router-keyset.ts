@@ -5,6 +5,7 @@ import { seedDemoData } from '../../../db/seed';
 import { encodeCursor } from '../../../db/services/keyset-cursor';
 import { Router, type CallOptions } from '../../../electron/api/router';
 import { compareMedians, goals, justRun, type BenchResult, type Sampling } from '../harness';
+import { queriesSent } from '../query-capture';
 import { withMigratedDatabase } from '../servers';
 
 const PAGE_SIZE = 50;
@@ -14,31 +15,6 @@ const ADMIN = {
   password: 'bench admin password, long enough',
   fullName: 'Bench Admin',
 };
-
-/** The SQL and parameters of one query Sequelize sent, as seen by its afterQuery hook. */
-interface SentQuery {
-  sql: string;
-  bind: unknown[];
-}
-
-/**
- * Every parameterized query `work` sends through `db`: a router call sends several (session user,
- * actor settings, the page), and the baseline must send only the page's own.
- */
-async function queriesSent(db: Database, work: () => Promise<unknown>): Promise<SentQuery[]> {
-  const sent: SentQuery[] = [];
-  db.sequelize.addHook('afterQuery', 'bench-router-capture', (options, query) => {
-    const sql: unknown = Reflect.get(query, 'sql');
-    if (typeof sql === 'string' && Array.isArray(options.bind))
-      sent.push({ sql, bind: options.bind });
-  });
-  try {
-    await work();
-  } finally {
-    db.sequelize.removeHook('afterQuery', 'bench-router-capture');
-  }
-  return sent;
-}
 
 /** Signs in through the router as the first admin (created by `auth.setup`, which starts a session). */
 async function signInFirstAdmin(
