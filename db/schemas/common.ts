@@ -2,7 +2,12 @@ import { z } from 'zod';
 
 /** Schemas every domain shares. Pure zod: the renderer bundles these through the API contract. */
 
-export const idSchema = z.uuid({ message: 'must be an id (UUID)' });
+/** A row id. Lower-cased, as PostgreSQL prints uuids, so ids compare equal however they were typed. */
+export const idSchema = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .pipe(z.uuid({ message: 'must be an id (UUID)' }));
 
 /** The optimistic-concurrency token an edit started from. */
 export const versionSchema = z.number().int().min(1).max(2_147_483_647);

@@ -519,6 +519,16 @@ describe('lessons.reorder', () => {
     ]);
   });
 
+  it('accepts ids however they are cased, as PostgreSQL treats uuids', async () => {
+    const course = await instructorCourse(2);
+    const [a = '', b = ''] = course.lessonIds;
+    const lessons = await asInstructor('lessons.reorder', {
+      courseId: course.id.toUpperCase(),
+      lessonIds: [b.toUpperCase(), a],
+    });
+    expect(lessons.map((lesson) => lesson.title)).toEqual(['L2', 'L1']);
+  });
+
   it('swaps every position with a single UPDATE statement', async () => {
     const course = await instructorCourse(4);
     const statements = await lessonUpdateStatementsDuring(() =>
