@@ -60,11 +60,8 @@ export function AppLayout({ user }: { user: SessionUser }) {
       <AppShell.Main h="100dvh" style={{ display: 'flex', flexDirection: 'column' }}>
         <Stack flex={1} mih={0}>
           {signOut.isError && <ErrorAlert title="Couldn't sign out" error={signOut.error} />}
-          {Page ? (
-            <Page user={user} isReadOnly={user.role === 'support'} />
-          ) : (
-            <Text>Your role ({user.role}) has no pages in this version of LMS Admin yet.</Text>
-          )}
+          {/* Without a page here, the effect above is already moving to the landing page. */}
+          {Page && <Page user={user} isReadOnly={user.role === 'support'} />}
         </Stack>
       </AppShell.Main>
     </AppShell>

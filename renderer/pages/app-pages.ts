@@ -1,5 +1,6 @@
 import type { ComponentType } from 'react';
 import type { SessionUser } from '../hooks/use-session';
+import { CoursesPage } from './courses-page';
 import { UsersPage } from './users-page';
 
 /** What a page is given: who is signed in, and whether they may change anything. */
@@ -20,6 +21,12 @@ export interface AppPage {
 /** The navigation, in order; a role sees only its pages, and the first of them on arrival. */
 export const appPages: readonly AppPage[] = [
   { path: '/users', label: 'Users', roles: ['admin', 'support'], component: UsersPage },
+  {
+    path: '/courses',
+    label: 'Courses',
+    roles: ['admin', 'instructor', 'support'],
+    component: CoursesPage,
+  },
 ];
 
 export function pagesFor(role: SessionUser['role']): AppPage[] {

@@ -5,15 +5,17 @@ import {
   Loader,
   NativeSelect,
   Stack,
-  Text,
+  Code,
   TextInput,
   Title,
 } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
 import { useState } from 'react';
 import { ErrorAlert } from '../components/error-alert';
-import { UsersEmptyState } from '../components/users-empty-state';
-import { UsersGrid } from '../components/users-grid';
+import { EmptyState } from '../components/empty-state';
+import { DataGrid } from '../components/data-grid';
+import { ListStatus } from '../components/list-status';
+import { userColumns, userColumnWidths } from '../components/user-columns';
 import { useUsersList, type UserRole } from '../hooks/use-users-list';
 import type { PageProps } from './app-pages';
 
@@ -38,7 +40,6 @@ export function UsersPage({ isReadOnly }: PageProps) {
   const [role, setRole] = useState<UserRole | null>(null);
   const [debouncedSearch] = useDebouncedValue(search, SEARCH_DEBOUNCE_MS);
   const list = useUsersList({ search: debouncedSearch, role });
-  const users = list.data?.pages.flatMap((page) => page.items) ?? [];
   const isFiltered = search.trim() !== '' || role !== null;
   const clearFilters = (): void => {
     setSearch('');
@@ -81,11 +82,13 @@ export function UsersPage({ isReadOnly }: PageProps) {
           </Button>
         )}
       </Group>
-      <Text size="sm" c="dimmed" aria-live="polite">
-        {list.isPending
-          ? 'Loading users…'
-          : `${users.length} ${users.length === 1 ? 'user' : 'users'} shown${list.hasNextPage ? '; more load as you scroll' : ''}${list.isFetching ? ' · updating…' : ''}`}
-      </Text>
+      <ListStatus
+        noun={['user', 'users']}
+        count={list.items.length}
+        isPending={list.isPending}
+        hasMore={list.hasNextPage}
+        isFetching={list.isFetching}
+      />
       {list.isError ? (
         <ErrorAlert
           title="Couldn't load users"
@@ -94,11 +97,31 @@ export function UsersPage({ isReadOnly }: PageProps) {
         />
       ) : list.isPending ? (
         <Loader size="sm" aria-label="Loading users" />
-      ) : users.length === 0 ? (
-        <UsersEmptyState isFiltered={isFiltered} onClearFilters={clearFilters} />
+      ) : list.items.length === 0 ? (
+        isFiltered ? (
+          <EmptyState
+            title="No users match these filters"
+            action={
+              <Button variant="light" onClick={clearFilters}>
+                Show all users
+              </Button>
+            }
+          >
+            Check the spelling, search for a shorter part of the name, or show every role.
+          </EmptyState>
+        ) : (
+          <EmptyState title="No users yet">
+            Add students and staff from a CSV file (columns email, full_name, role) with{' '}
+            <Code>lms-admin users import FILE</Code>; they appear here once it finishes.
+          </EmptyState>
+        )
       ) : (
-        <UsersGrid
-          users={users}
+        <DataGrid
+          label="Users"
+          rows={list.items}
+          columns={userColumns}
+          columnWidths={userColumnWidths}
+          getRowId={(user) => user.id}
           hasMore={list.hasNextPage}
           isLoadingMore={list.isFetchingNextPage}
           onLoadMore={() => void list.fetchNextPage()}

@@ -113,7 +113,7 @@ describe.skipIf(!launch.browser)('first run in the browser', () => {
   it('says what to do when a search matches no one', async () => {
     await app.searchUsers('nobody-by-this-name');
     await page.getByRole('heading', { name: 'No users match these filters' }).waitFor();
-    await page.getByRole('button', { name: 'Clear filters' }).first().click();
+    await page.getByRole('button', { name: 'Show all users' }).click();
     await app.userRow(admin.email).waitFor();
   });
 
@@ -141,9 +141,39 @@ describe.skipIf(!launch.browser)('first run in the browser', () => {
     await app.userRow(admin.email).waitFor();
   });
 
+  it('creates a first course from the empty Courses page', async () => {
+    await app.navLink('Courses').click();
+    await page.getByRole('heading', { name: 'No courses yet' }).waitFor();
+    await app.screenshot('6-courses-empty');
+    await page.getByRole('button', { name: 'New course' }).first().click();
+    const dialog = page.getByRole('dialog', { name: 'New course' });
+    await dialog.getByLabel('Title').fill('Introduction to SQL');
+    await dialog.getByLabel('Description').fill('Tables, queries and joins, from the start.');
+    await dialog.getByRole('button', { name: 'Create course' }).click();
+    await dialog.waitFor({ state: 'hidden' });
+    const row = page
+      .getByRole('table', { name: 'Courses' })
+      .getByRole('row')
+      .filter({ hasText: 'introduction-to-sql' });
+    await row.getByText('Draft').waitFor();
+    await app.screenshot('7-courses');
+  });
+
+  it('names a bad slug next to its field, and creates nothing', async () => {
+    await page.getByRole('button', { name: 'New course' }).click();
+    const dialog = page.getByRole('dialog', { name: 'New course' });
+    await dialog.getByLabel('Title').fill('Databases');
+    await dialog.getByLabel('Slug').fill('Not A Slug');
+    await dialog.getByRole('button', { name: 'Create course' }).click();
+    await dialog.getByText(/^Slug must be lower-case letters and digits/).waitFor();
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+    await dialog.waitFor({ state: 'hidden' });
+    expect(await page.getByRole('table', { name: 'Courses' }).getByRole('row').count()).toBe(2);
+  });
+
   it('keeps the session across a reload, though the link with the token is gone', async () => {
     await page.reload();
-    await app.usersTable().waitFor();
+    await page.getByRole('table', { name: 'Courses' }).waitFor();
   });
 
   it('met no script error or Content Security Policy refusal on the way', () => {

@@ -1,84 +1,65 @@
-import { Badge, Text } from '@mantine/core';
-import { createColumnHelper, tableFeatures, useTable } from '@tanstack/react-table';
+import {
+  createColumnHelper,
+  tableFeatures,
+  useTable,
+  type ColumnHelper,
+  type RowData,
+  type TableOptions,
+} from '@tanstack/react-table';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useEffect, useRef } from 'react';
-import type { UserSummary } from '../hooks/use-users-list';
-import classes from './users-grid.module.css';
+import classes from './data-grid.module.css';
 
 const ROW_HEIGHT_PX = 40;
 /** Fetch the next page while this many loaded rows are still below the fold, so scrolling never waits. */
 const LOAD_AHEAD_ROWS = 30;
 
-const features = tableFeatures({});
-const column = createColumnHelper<typeof features, UserSummary>();
-const dateTime = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
-const dateOnly = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium' });
+/** The table features every grid uses: the core row model, nothing more (the API sorts and filters). */
+const gridFeatures = tableFeatures({});
+type GridFeatures = typeof gridFeatures;
 
-const columns = column.columns([
-  column.accessor('fullName', { header: 'Name' }),
-  column.accessor('email', { header: 'Email' }),
-  column.accessor('role', {
-    header: 'Role',
-    cell: (info) => (
-      <Badge variant="light" color={info.getValue() === 'student' ? 'gray' : 'blue'}>
-        {info.getValue()}
-      </Badge>
-    ),
-  }),
-  column.accessor('isActive', {
-    header: 'Status',
-    cell: (info) =>
-      info.getValue() ? (
-        'Active'
-      ) : (
-        <Text span inherit c="dimmed">
-          Deactivated
-        </Text>
-      ),
-  }),
-  column.accessor('lastLoginAt', {
-    header: 'Last sign-in',
-    cell: (info) => {
-      const value = info.getValue();
-      return value ? (
-        dateTime.format(value)
-      ) : (
-        <Text span inherit c="dimmed">
-          Never
-        </Text>
-      );
-    },
-  }),
-  column.accessor('createdAt', {
-    header: 'Created',
-    cell: (info) => dateOnly.format(info.getValue()),
-  }),
-]);
+/** Declares a grid's columns, typed by its row. */
+export function gridColumnHelper<T extends RowData>(): ColumnHelper<GridFeatures, T> {
+  return createColumnHelper<GridFeatures, T>();
+}
 
-/** Column widths as shares of the grid: names and emails get the room. */
-const COLUMN_WIDTHS: Record<string, string> = {
-  fullName: '22%',
-  email: '27%',
-  role: '11%',
-  isActive: '11%',
-  lastLoginAt: '17%',
-  createdAt: '12%',
-};
+/** A grid's columns, as `gridColumnHelper<T>().columns([...])` makes them. */
+export type GridColumns<T extends RowData> = TableOptions<GridFeatures, T>['columns'];
 
-interface UsersGridProps {
-  users: UserSummary[];
+interface DataGridProps<T extends RowData> {
+  /** The table's accessible name ("Users"). */
+  label: string;
+  rows: readonly T[];
+  columns: GridColumns<T>;
+  /** Each column's share of the width, by column id: names and emails need more room than a flag. */
+  columnWidths: Readonly<Record<string, string>>;
+  getRowId: (row: T) => string;
   hasMore: boolean;
   isLoadingMore: boolean;
   onLoadMore: () => void;
 }
 
 /**
- * The users as a table whose body renders only the rows in view (a spacer row above and below
+ * A list as a table whose body renders only the rows in view (a spacer row above and below
  * stands for the rest), so a list of any length scrolls smoothly; it asks for more near the end.
  */
-export function UsersGrid({ users, hasMore, isLoadingMore, onLoadMore }: UsersGridProps) {
+export function DataGrid<T extends RowData>({
+  label,
+  rows: data,
+  columns,
+  columnWidths,
+  getRowId,
+  hasMore,
+  isLoadingMore,
+  onLoadMore,
+}: DataGridProps<T>) {
   const scrollerRef = useRef<HTMLDivElement>(null);
-  const table = useTable({ features, columns, data: users, getRowId: (user) => user.id });
+  const table = useTable({
+    features: gridFeatures,
+    columns,
+    data,
+    getRowId: (row) => getRowId(row),
+  });
   const rows = table.getRowModel().rows;
   const virtualizer = useVirtualizer({
     count: rows.length,
@@ -97,7 +78,6 @@ export function UsersGrid({ users, hasMore, isLoadingMore, onLoadMore }: UsersGr
 
   const paddingTop = visible[0]?.start ?? 0;
   const paddingBottom = virtualizer.getTotalSize() - (visible.at(-1)?.end ?? 0);
-  const columnCount = columns.length;
 
   return (
     <div
@@ -106,16 +86,17 @@ export function UsersGrid({ users, hasMore, isLoadingMore, onLoadMore }: UsersGr
       // Focusable so the list scrolls with the keyboard (arrows, Page Down), like any scroll box.
       tabIndex={0}
       role="region"
-      aria-label="Users list"
+      aria-label={`${label} list`}
     >
       <table
         className={classes.table}
-        aria-label="Users"
+        aria-label={label}
+        // -1: the total is unknown while more pages remain.
         aria-rowcount={hasMore ? -1 : rows.length + 1}
       >
         <colgroup>
-          {table.getAllLeafColumns().map((leaf) => (
-            <col key={leaf.id} style={{ width: COLUMN_WIDTHS[leaf.id] }} />
+          {table.getAllLeafColumns().map((column) => (
+            <col key={column.id} style={{ width: columnWidths[column.id] }} />
           ))}
         </colgroup>
         <thead>
@@ -132,7 +113,7 @@ export function UsersGrid({ users, hasMore, isLoadingMore, onLoadMore }: UsersGr
         <tbody>
           {paddingTop > 0 && (
             <tr className={classes.spacer} aria-hidden="true">
-              <td colSpan={columnCount} style={{ height: paddingTop }} />
+              <td colSpan={columns.length} style={{ height: paddingTop }} />
             </tr>
           )}
           {visible.map((item) => {
@@ -150,7 +131,7 @@ export function UsersGrid({ users, hasMore, isLoadingMore, onLoadMore }: UsersGr
           })}
           {paddingBottom > 0 && (
             <tr className={classes.spacer} aria-hidden="true">
-              <td colSpan={columnCount} style={{ height: paddingBottom }} />
+              <td colSpan={columns.length} style={{ height: paddingBottom }} />
             </tr>
           )}
         </tbody>

@@ -1,0 +1,57 @@
+import { Badge, Text } from '@mantine/core';
+import { formatDate, formatDateTime } from '../format';
+import type { UserSummary } from '../hooks/use-users-list';
+import { gridColumnHelper } from './data-grid';
+
+const column = gridColumnHelper<UserSummary>();
+
+/** The users grid's columns. */
+export const userColumns = column.columns([
+  column.accessor('fullName', { header: 'Name' }),
+  column.accessor('email', { header: 'Email' }),
+  column.accessor('role', {
+    header: 'Role',
+    cell: (info) => (
+      <Badge variant="light" color={info.getValue() === 'student' ? 'gray' : 'blue'}>
+        {info.getValue()}
+      </Badge>
+    ),
+  }),
+  column.accessor('isActive', {
+    header: 'Status',
+    cell: (info) =>
+      info.getValue() ? (
+        'Active'
+      ) : (
+        <Text span inherit c="dimmed">
+          Deactivated
+        </Text>
+      ),
+  }),
+  column.accessor('lastLoginAt', {
+    header: 'Last sign-in',
+    cell: (info) => {
+      const value = info.getValue();
+      return value ? (
+        formatDateTime(value)
+      ) : (
+        <Text span inherit c="dimmed">
+          Never
+        </Text>
+      );
+    },
+  }),
+  column.accessor('createdAt', {
+    header: 'Created',
+    cell: (info) => formatDate(info.getValue()),
+  }),
+]);
+
+export const userColumnWidths: Readonly<Record<string, string>> = {
+  fullName: '22%',
+  email: '27%',
+  role: '11%',
+  isActive: '11%',
+  lastLoginAt: '17%',
+  createdAt: '12%',
+};

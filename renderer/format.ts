@@ -1,0 +1,11 @@
+/** Dates as the person's locale writes them. */
+const dateTime = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+const dateOnly = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium' });
+
+export function formatDateTime(value: Date): string {
+  return dateTime.format(value);
+}
+
+export function formatDate(value: Date): string {
+  return dateOnly.format(value);
+}
