@@ -2,11 +2,11 @@ import { spawn, execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, realpathSync } from 'node:fs';
 import fs from 'node:fs/promises';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { z } from 'zod';
+import { freeLoopbackPort } from './free-port';
 import { UserFacingError } from './user-facing-error';
 
 /**
@@ -115,21 +115,6 @@ function isPostmasterOf(pid: number, clusterDir: string): boolean {
     // Gone meanwhile, or another user's process, whose cwd we may not read: not our server.
     return false;
   }
-}
-
-async function freeLoopbackPort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.unref();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => {
-        if (address && typeof address === 'object') resolve(address.port);
-        else reject(new Error('could not read the port of a loopback socket'));
-      });
-    });
-  });
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));

@@ -1,13 +1,13 @@
 import { execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs/promises';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { z } from 'zod';
 import { EmbeddedServer } from '../../db/embedded';
 import { Migrator } from '../../db/migrator';
+import { freeLoopbackPort } from '../../db/free-port';
 
 /**
  * The servers benchmarks run on, and the bare PostgreSQL steps their baselines time. The bare
@@ -41,23 +41,10 @@ export async function makeTempDir(prefix: string): Promise<string> {
   return dir;
 }
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer().listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() =>
-        typeof address === 'object' && address
-          ? resolve(address.port)
-          : reject(new Error('could not read the port of a loopback socket')),
-      );
-    });
-  });
-}
-
 /** Starts the bare `postgres` on a cluster and resolves once it accepts connections. */
 export async function startBarePostgres(clusterDir: string): Promise<{ stop(): Promise<void> }> {
   const { postgres } = await postgresBinaries();
-  const port = await freePort();
+  const port = await freeLoopbackPort();
   const child = spawn(
     postgres,
     [

@@ -1,20 +1,8 @@
 import net from 'node:net';
+import { freeLoopbackPort } from '../../db/free-port';
 
 /** A loopback port nothing listens on: bound by the OS, then released. */
-export async function closedLoopbackPort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() =>
-        typeof address === 'object' && address
-          ? resolve(address.port)
-          : reject(new Error('could not read the port of a loopback socket')),
-      );
-    });
-  });
-}
+export const closedLoopbackPort = freeLoopbackPort;
 
 /** Whether a TCP connection to host:port is accepted. */
 export async function acceptsConnections(host: string, port: number): Promise<boolean> {

@@ -1,9 +1,9 @@
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import fs from 'node:fs/promises';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { freeLoopbackPort } from '../../db/free-port';
 
 /** Debian's PostgreSQL 15, the "another major version" external server the app must work with. */
 export const PG15_BIN = '/usr/lib/postgresql/15/bin';
@@ -16,19 +16,6 @@ export function pg15Availability(): { isAvailable: true } | { isAvailable: false
     };
   }
   return { isAvailable: true };
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer().listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() =>
-        typeof address === 'object' && address
-          ? resolve(address.port)
-          : reject(new Error('no port')),
-      );
-    });
-  });
 }
 
 /** A throwaway PostgreSQL 15 cluster in a temp folder, run as `postgres` when we are root. */
@@ -65,7 +52,7 @@ export async function startPg15Cluster(): Promise<{ url: string; stop: () => Pro
     ],
     { ...ids, stdio: 'ignore' },
   );
-  const port = await freePort();
+  const port = await freeLoopbackPort();
   const server = spawn(
     path.join(PG15_BIN, 'postgres'),
     [
