@@ -1,6 +1,11 @@
 import type { Database } from '../connection';
 import type { MigrationFolder } from '../migration-source';
-import { describeProblem, MigrationCancelledError, Migrator, type MigrationStatus } from '../migrator';
+import {
+  describeProblem,
+  MigrationCancelledError,
+  Migrator,
+  type MigrationStatus,
+} from '../migrator';
 import type { MigrationStatusView, RollbackMigrationsInput } from '../schemas/migrations';
 import type { LongWork } from './long-work';
 import { ServiceError } from './service-error';
@@ -58,7 +63,8 @@ async function withMigrator<T>(
   try {
     return await work(migrator);
   } catch (error) {
-    if (error instanceof MigrationCancelledError) throw new ServiceError('CANCELLED', error.message);
+    if (error instanceof MigrationCancelledError)
+      throw new ServiceError('CANCELLED', error.message);
     throw error;
   } finally {
     await migrator.close();
