@@ -1,4 +1,4 @@
-import type { BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { Database } from '../../db/connection';
 import { Router } from '../../electron/api/router';
@@ -25,11 +25,8 @@ describe.skipIf(!launch.browser)('first run in the browser', () => {
   let database: TestDatabase;
   let db: Database;
   let host: WebHost;
-  let context: BrowserContext;
-  let page: Page;
   let app: LmsAdminApp;
-  /** Script errors and CSP refusals the page met: there should be none. */
-  const pageProblems: string[] = [];
+  let page: Page;
 
   beforeAll(async () => {
     database = await createMigratedDatabase();
@@ -46,19 +43,12 @@ describe.skipIf(!launch.browser)('first run in the browser', () => {
       token: TOKEN,
     });
     if (!launch.browser) throw new Error('unreachable: the suite runs only with a browser');
-    context = await launch.browser.newContext({ viewport: { width: 1280, height: 800 } });
-    page = await context.newPage();
-    // The app answers in well under a second here; a step that waits longer has failed.
-    page.setDefaultTimeout(10_000);
-    page.on('pageerror', (error) => pageProblems.push(`script error: ${error.message}`));
-    page.on('console', (message) => {
-      if (message.text().includes('Content Security Policy')) pageProblems.push(message.text());
-    });
-    app = new LmsAdminApp(page);
+    app = await LmsAdminApp.open(launch.browser, host.openUrl);
+    page = app.page;
   });
 
   afterAll(async () => {
-    await context?.close();
+    await app?.close();
     await launch.browser?.close();
     await host?.close();
     await db?.close();
@@ -66,7 +56,6 @@ describe.skipIf(!launch.browser)('first run in the browser', () => {
   });
 
   it('asks for the first admin on a fresh database, and signs them in', async () => {
-    await app.open(host.openUrl);
     await app.screenshot('1-first-run-setup');
     await app.setUpFirstAdmin(admin);
     await page.getByRole('button', { name: 'Sign out' }).waitFor();
@@ -151,11 +140,7 @@ describe.skipIf(!launch.browser)('first run in the browser', () => {
     await dialog.getByLabel('Description').fill('Tables, queries and joins, from the start.');
     await dialog.getByRole('button', { name: 'Create course' }).click();
     await dialog.waitFor({ state: 'hidden' });
-    const row = page
-      .getByRole('table', { name: 'Courses' })
-      .getByRole('row')
-      .filter({ hasText: 'introduction-to-sql' });
-    await row.getByText('Draft').waitFor();
+    await app.courseRow('introduction-to-sql').getByText('Draft').waitFor();
     await app.screenshot('7-courses');
   });
 
@@ -168,15 +153,15 @@ describe.skipIf(!launch.browser)('first run in the browser', () => {
     await dialog.getByText(/^Slug must be lower-case letters and digits/).waitFor();
     await dialog.getByRole('button', { name: 'Cancel' }).click();
     await dialog.waitFor({ state: 'hidden' });
-    expect(await page.getByRole('table', { name: 'Courses' }).getByRole('row').count()).toBe(2);
+    expect(await app.coursesTable().getByRole('row').count()).toBe(2);
   });
 
   it('keeps the session across a reload, though the link with the token is gone', async () => {
     await page.reload();
-    await page.getByRole('table', { name: 'Courses' }).waitFor();
+    await app.coursesTable().waitFor();
   });
 
   it('met no script error or Content Security Policy refusal on the way', () => {
-    expect(pageProblems).toEqual([]);
+    expect(app.problems).toEqual([]);
   });
 });

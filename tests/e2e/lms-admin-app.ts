@@ -1,9 +1,12 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import type { Locator, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 
 /** Where screenshots go: gitignored, kept after the run for a person to look at. */
 const SCREENSHOT_DIR = path.join('test-results', 'e2e');
+
+/** How the page reports a Content Security Policy refusal to the test. */
+const CSP_VIOLATION = 'CSP violation:';
 
 export interface StaffAccount {
   fullName: string;
@@ -16,10 +19,38 @@ export interface StaffAccount {
  * roles and labels they read on screen, never by markup details.
  */
 export class LmsAdminApp {
-  constructor(readonly page: Page) {}
+  /** Script errors and Content Security Policy refusals the page met: there should be none. */
+  readonly problems: string[] = [];
 
-  async open(url: string): Promise<void> {
-    await this.page.goto(url);
+  private constructor(
+    private readonly context: BrowserContext,
+    readonly page: Page,
+  ) {
+    page.on('pageerror', (error) => this.problems.push(`script error: ${error.message}`));
+    page.on('console', (message) => {
+      if (message.text().startsWith(CSP_VIOLATION)) this.problems.push(message.text());
+    });
+  }
+
+  /** Opens the app's link in a browser context of its own (its own cookies: its own session). */
+  static async open(browser: Browser, url: string): Promise<LmsAdminApp> {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    // Chromium logs a refusal only to its own log; the page's event makes it visible here.
+    await context.addInitScript((prefix: string) => {
+      document.addEventListener('securitypolicyviolation', (event) =>
+        console.error(`${prefix} ${event.violatedDirective} refused ${event.blockedURI}`),
+      );
+    }, CSP_VIOLATION);
+    const page = await context.newPage();
+    // The app answers in well under a second here; a step that waits longer has failed.
+    page.setDefaultTimeout(10_000);
+    const app = new LmsAdminApp(context, page);
+    await page.goto(url);
+    return app;
+  }
+
+  async close(): Promise<void> {
+    await this.context.close();
   }
 
   async setUpFirstAdmin(admin: StaffAccount): Promise<void> {
@@ -62,6 +93,15 @@ export class LmsAdminApp {
 
   usersTable(): Locator {
     return this.page.getByRole('table', { name: 'Users' });
+  }
+
+  coursesTable(): Locator {
+    return this.page.getByRole('table', { name: 'Courses' });
+  }
+
+  /** A course's row in the courses table, by its title or slug. */
+  courseRow(text: string): Locator {
+    return this.coursesTable().getByRole('row').filter({ hasText: text });
   }
 
   /** A user's row in the users table, by their email. */
