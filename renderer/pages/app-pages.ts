@@ -1,6 +1,7 @@
 import type { ComponentType } from 'react';
 import type { SessionUser } from '../hooks/use-session';
 import { CoursesPage } from './courses-page';
+import { MigrationsPage } from './migrations-page';
 import { UsersPage } from './users-page';
 
 /** What a page is given: who is signed in, and whether they may change anything. */
@@ -27,6 +28,7 @@ export const appPages: readonly AppPage[] = [
     roles: ['admin', 'instructor', 'support'],
     component: CoursesPage,
   },
+  { path: '/migrations', label: 'Migrations', roles: ['admin'], component: MigrationsPage },
 ];
 
 export function pagesFor(role: SessionUser['role']): AppPage[] {

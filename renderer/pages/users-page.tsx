@@ -12,6 +12,7 @@ import {
 import { useDebouncedValue } from '@mantine/hooks';
 import { useState } from 'react';
 import { ErrorAlert } from '../components/error-alert';
+import { ExportUsersButton } from '../components/export-users-button';
 import { EmptyState } from '../components/empty-state';
 import { DataGrid } from '../components/data-grid';
 import { ListStatus } from '../components/list-status';
@@ -39,7 +40,8 @@ export function UsersPage({ isReadOnly }: PageProps) {
   const [search, setSearch] = useState('');
   const [role, setRole] = useState<UserRole | null>(null);
   const [debouncedSearch] = useDebouncedValue(search, SEARCH_DEBOUNCE_MS);
-  const list = useUsersList({ search: debouncedSearch, role });
+  const filter = { search: debouncedSearch, role };
+  const list = useUsersList(filter);
   const isFiltered = search.trim() !== '' || role !== null;
   const clearFilters = (): void => {
     setSearch('');
@@ -48,15 +50,18 @@ export function UsersPage({ isReadOnly }: PageProps) {
 
   return (
     <Stack h="100%" gap="md">
-      <Group justify="space-between">
+      <Group justify="space-between" align="flex-start">
         <Title order={1} size="h2">
           Users
         </Title>
-        {isReadOnly && (
-          <Badge variant="outline" color="gray">
-            Read-only
-          </Badge>
-        )}
+        <Group align="flex-start">
+          {isReadOnly && (
+            <Badge variant="outline" color="gray" mt={8}>
+              Read-only
+            </Badge>
+          )}
+          <ExportUsersButton filter={filter} />
+        </Group>
       </Group>
       <Group align="flex-end">
         <TextInput

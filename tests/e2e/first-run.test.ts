@@ -1,3 +1,4 @@
+import fs from 'node:fs/promises';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { Database } from '../../db/connection';
@@ -112,6 +113,16 @@ describe.skipIf(!launch.browser)('first run in the browser', () => {
     await app.userRow(admin.email).waitFor();
   });
 
+  it('exports the users the filter shows as a CSV file', async () => {
+    const download = page.waitForEvent('download');
+    await page.getByRole('button', { name: 'Export CSV' }).click();
+    const file = await (await download).path();
+    const lines = (await fs.readFile(file, 'utf8')).trim().split(/\r?\n/);
+    expect(lines[0]).toMatch(/^email,full_name,role/);
+    expect(lines.slice(1)).toEqual([expect.stringMatching(/^ada@example\.org,Ada Lovelace,admin/)]);
+    await app.alert('Users exported').waitFor();
+  });
+
   it('signs out to the sign-in page', async () => {
     await app.signOut();
     await page.getByRole('heading', { name: 'Sign in to LMS Admin' }).waitFor();
@@ -154,6 +165,15 @@ describe.skipIf(!launch.browser)('first run in the browser', () => {
     await dialog.getByRole('button', { name: 'Cancel' }).click();
     await dialog.waitFor({ state: 'hidden' });
     expect(await app.coursesTable().getByRole('row').count()).toBe(2);
+  });
+
+  it('shows the admin the schema is up to date, with its applied migration', async () => {
+    await app.navLink('Migrations').click();
+    await page.getByText(/^The database is up to date/).waitFor();
+    const applied = page.getByRole('table', { name: 'Applied migrations' });
+    await applied.getByRole('row').filter({ hasText: '0001_initial_schema' }).waitFor();
+    await app.screenshot('8-migrations');
+    await app.navLink('Courses').click();
   });
 
   it('keeps the session across a reload, though the link with the token is gone', async () => {

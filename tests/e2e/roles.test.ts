@@ -55,11 +55,12 @@ describe.skipIf(!launch.browser)('what each role sees', () => {
     await signInAs(SUPPORT_EMAIL);
     await app.usersTable().waitFor();
     expect(await app.page.getByText('Read-only', { exact: true }).isVisible()).toBe(true);
+    expect(await app.navLink('Migrations').count()).toBe(0);
     await app.navLink('Courses').click();
     await app.courseRow('Compilers in Depth').waitFor();
     await app.courseRow('Statistics for Everyone').waitFor();
     expect(await app.page.getByRole('button', { name: 'New course' }).count()).toBe(0);
-    await app.screenshot('8-support-courses');
+    await app.screenshot('9-support-courses');
   });
 
   it('shows an instructor only their own courses, and no Users page', async () => {
@@ -69,7 +70,7 @@ describe.skipIf(!launch.browser)('what each role sees', () => {
     expect(await app.courseRow('Compilers in Depth').count()).toBe(0);
     expect(await app.navLink('Users').count()).toBe(0);
     expect(await app.page.getByRole('button', { name: 'New course' }).isVisible()).toBe(true);
-    await app.screenshot('9-instructor-courses');
+    await app.screenshot('10-instructor-courses');
   });
 
   it('sends the instructor who opens the Users address to their courses instead', async () => {
