@@ -81,6 +81,15 @@ describe.skipIf(!launch.browser)('what each role sees', () => {
     expect(app.page.url()).toMatch(/#\/courses$/);
   });
 
+  it('sends a person whose session has ended back to sign-in at their next step', async () => {
+    const cookies = await app.page.context().cookies(host.origin);
+    const session = cookies.find((cookie) => cookie.name === `lms_session_${host.port}`);
+    harness.router.sessions.end(session?.value ?? null);
+    await app.page.getByLabel('Search courses').fill('statistics');
+    await app.page.getByRole('heading', { name: 'Sign in to LMS Admin' }).waitFor();
+    await app.alert('Sign in to continue: your session has ended.').waitFor();
+  });
+
   it('met no script error or Content Security Policy refusal on the way', () => {
     expect(app.problems).toEqual([]);
   });
