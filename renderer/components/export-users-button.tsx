@@ -31,9 +31,10 @@ export function ExportUsersButton({ filter }: { filter: UsersFilter }) {
   );
 
   return (
-    <Stack gap="xs" miw={260}>
+    <Stack gap="xs" align="flex-end">
       {exportUsers.isPending ? (
         <LongCallProgress
+          w={320}
           label="Export progress"
           progress={exportUsers.progress}
           onCancel={exportUsers.cancel}

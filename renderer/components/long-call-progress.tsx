@@ -8,6 +8,8 @@ interface LongCallProgressProps {
   /** The total to show before the first event says. */
   expectedTotal?: number;
   onCancel: () => void;
+  /** Its width, where its container doesn't set one. */
+  w?: number;
 }
 
 /** A long call under way: how far it is, in a bar and in words, and a way to stop it. */
@@ -16,13 +18,14 @@ export function LongCallProgress({
   progress,
   expectedTotal,
   onCancel,
+  w,
 }: LongCallProgressProps) {
   const total = progress?.total ?? expectedTotal;
   const done = progress?.done ?? 0;
   // Without a total the bar can't fill, so it shows movement instead.
   const percent = total ? (done / total) * 100 : 100;
   return (
-    <Stack gap={4}>
+    <Stack gap={4} w={w}>
       <Progress value={percent} aria-label={label} animated striped={!total} />
       <Group justify="space-between" wrap="nowrap">
         <Text size="sm" aria-live="polite">

@@ -53,7 +53,7 @@ export function CoursesPage({ user, isReadOnly }: PageProps) {
           {user.role === 'instructor' ? 'My courses' : 'Courses'}
         </Title>
         {isReadOnly ? (
-          <Badge variant="outline" color="gray">
+          <Badge variant="outline" color="dark">
             Read-only
           </Badge>
         ) : (

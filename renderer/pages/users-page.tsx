@@ -56,7 +56,7 @@ export function UsersPage({ isReadOnly }: PageProps) {
         </Title>
         <Group align="flex-start">
           {isReadOnly && (
-            <Badge variant="outline" color="gray" mt={8}>
+            <Badge variant="outline" color="dark" mt={8}>
               Read-only
             </Badge>
           )}

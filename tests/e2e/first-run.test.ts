@@ -57,7 +57,7 @@ describe.skipIf(!launch.browser)('first run in the browser', () => {
   });
 
   it('asks for the first admin on a fresh database, and signs them in', async () => {
-    await app.screenshot('1-first-run-setup');
+    await app.checkpoint('1-first-run-setup');
     await app.setUpFirstAdmin(admin);
     await page.getByRole('button', { name: 'Sign out' }).waitFor();
     expect(await page.getByText(admin.fullName, { exact: true }).first().isVisible()).toBe(true);
@@ -71,7 +71,7 @@ describe.skipIf(!launch.browser)('first run in the browser', () => {
     await app.usersTable().waitFor();
     expect(await app.navLink('Users').getAttribute('aria-current')).toBe('page');
     await app.userRow(admin.email).waitFor();
-    await app.screenshot('2-users');
+    await app.checkpoint('2-users');
   });
 
   it('loads more users as the list scrolls, keeping only the rows in view in the page', async () => {
@@ -89,7 +89,7 @@ describe.skipIf(!launch.browser)('first run in the browser', () => {
     await page.keyboard.press('End');
     // The list is in email order, so student99 is the last row.
     await app.userRow('student99@example.org').waitFor();
-    await app.screenshot('3-users-scrolled');
+    await app.checkpoint('3-users-scrolled');
     expect(await app.usersTable().getByRole('row').count()).toBeLessThan(60);
   });
 
@@ -97,7 +97,7 @@ describe.skipIf(!launch.browser)('first run in the browser', () => {
     await app.searchUsers('lovelace');
     await expect.poll(() => app.usersTable().getByRole('row').count()).toBe(2);
     await app.userRow(admin.email).waitFor();
-    await app.screenshot('4-users-search');
+    await app.checkpoint('4-users-search');
   });
 
   it('says what to do when a search matches no one', async () => {
@@ -132,7 +132,7 @@ describe.skipIf(!launch.browser)('first run in the browser', () => {
   it('refuses a wrong password, saying so in words', async () => {
     await app.signIn(admin.email, 'not the password');
     await app.alert('Wrong email or password.').waitFor();
-    await app.screenshot('5-sign-in-refused');
+    await app.checkpoint('5-sign-in-refused');
   });
 
   it('signs in with the right password, back on the Users page', async () => {
@@ -144,7 +144,7 @@ describe.skipIf(!launch.browser)('first run in the browser', () => {
   it('creates a first course from the empty Courses page', async () => {
     await app.navLink('Courses').click();
     await page.getByRole('heading', { name: 'No courses yet' }).waitFor();
-    await app.screenshot('6-courses-empty');
+    await app.checkpoint('6-courses-empty');
     await page.getByRole('button', { name: 'New course' }).first().click();
     const dialog = page.getByRole('dialog', { name: 'New course' });
     await dialog.getByLabel('Title').fill('Introduction to SQL');
@@ -152,7 +152,7 @@ describe.skipIf(!launch.browser)('first run in the browser', () => {
     await dialog.getByRole('button', { name: 'Create course' }).click();
     await dialog.waitFor({ state: 'hidden' });
     await app.courseRow('introduction-to-sql').getByText('Draft').waitFor();
-    await app.screenshot('7-courses');
+    await app.checkpoint('7-courses');
   });
 
   it('names a bad slug next to its field, and creates nothing', async () => {
@@ -172,7 +172,7 @@ describe.skipIf(!launch.browser)('first run in the browser', () => {
     await page.getByText(/^The database is up to date/).waitFor();
     const applied = page.getByRole('table', { name: 'Applied migrations' });
     await applied.getByRole('row').filter({ hasText: '0001_initial_schema' }).waitFor();
-    await app.screenshot('8-migrations');
+    await app.checkpoint('8-migrations');
     await app.navLink('Courses').click();
   });
 
@@ -183,5 +183,9 @@ describe.skipIf(!launch.browser)('first run in the browser', () => {
 
   it('met no script error or Content Security Policy refusal on the way', () => {
     expect(app.problems).toEqual([]);
+  });
+
+  it('found no serious or critical accessibility violation on the pages it visited', () => {
+    expect(app.accessibilityProblems).toEqual([]);
   });
 });

@@ -1,3 +1,4 @@
+import AxeBuilder from '@axe-core/playwright';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
@@ -21,6 +22,8 @@ export interface StaffAccount {
 export class LmsAdminApp {
   /** Script errors and Content Security Policy refusals the page met: there should be none. */
   readonly problems: string[] = [];
+  /** Serious and critical accessibility violations found at checkpoints: there should be none. */
+  readonly accessibilityProblems: string[] = [];
 
   private constructor(
     private readonly context: BrowserContext,
@@ -113,8 +116,23 @@ export class LmsAdminApp {
     await this.page.getByLabel('Search users').fill(text);
   }
 
-  async screenshot(name: string): Promise<void> {
+  /**
+   * A main page reached: saves its screenshot, and scans it with axe for serious or critical
+   * accessibility violations (collected in `accessibilityProblems`, so the journey goes on).
+   */
+  async checkpoint(name: string): Promise<void> {
     await fs.mkdir(SCREENSHOT_DIR, { recursive: true });
     await this.page.screenshot({ path: path.join(SCREENSHOT_DIR, `${name}.png`), fullPage: true });
+    const { violations } = await new AxeBuilder({ page: this.page }).analyze();
+    for (const violation of violations) {
+      if (violation.impact === 'serious' || violation.impact === 'critical') {
+        for (const node of violation.nodes) {
+          const why = node.failureSummary?.replace(/\s+/g, ' ') ?? violation.help;
+          this.accessibilityProblems.push(
+            `${name}: ${violation.id} at ${node.target.join(' ')}: ${why}`,
+          );
+        }
+      }
+    }
   }
 }
