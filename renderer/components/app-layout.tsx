@@ -1,8 +1,11 @@
-import { AppShell, Badge, Button, Group, NavLink, Stack, Text, Title } from '@mantine/core';
+import { AppShell, Badge, Button, Group, Kbd, NavLink, Stack, Text, Title } from '@mantine/core';
+import { useOs } from '@mantine/hooks';
+import { spotlight } from '@mantine/spotlight';
 import { useEffect } from 'react';
 import { hrefOf, navigate, useHashPath } from '../hooks/use-hash-path';
 import { useSignOut, type SessionUser } from '../hooks/use-session';
 import { pagesFor } from '../pages/app-pages';
+import { CommandPalette } from './command-palette';
 import { ErrorAlert } from './error-alert';
 
 const ROLE_LABELS: Record<SessionUser['role'], string> = {
@@ -15,6 +18,7 @@ const ROLE_LABELS: Record<SessionUser['role'], string> = {
 export function AppLayout({ user }: { user: SessionUser }) {
   const path = useHashPath();
   const signOut = useSignOut();
+  const os = useOs();
   const pages = pagesFor(user.role);
   const current = pages.find((page) => page.path === path);
   const landing = pages[0];
@@ -26,44 +30,55 @@ export function AppLayout({ user }: { user: SessionUser }) {
 
   const Page = current?.component;
   return (
-    <AppShell header={{ height: 56 }} navbar={{ width: 220, breakpoint: 0 }} padding="md">
-      <AppShell.Header>
-        <Group h="100%" px="md" justify="space-between">
-          <Title order={2} size="h4">
-            LMS Admin
-          </Title>
-          <Group gap="sm">
-            <Text size="sm">{user.fullName}</Text>
-            <Badge variant="light">{ROLE_LABELS[user.role]}</Badge>
-            <Button
-              variant="default"
-              size="xs"
-              loading={signOut.isPending}
-              onClick={() => signOut.mutate()}
-            >
-              Sign out
-            </Button>
+    <>
+      <CommandPalette pages={pages} onSignOut={() => signOut.mutate()} />
+      <AppShell header={{ height: 56 }} navbar={{ width: 220, breakpoint: 0 }} padding="md">
+        <AppShell.Header>
+          <Group h="100%" px="md" justify="space-between">
+            <Title order={2} size="h4">
+              LMS Admin
+            </Title>
+            <Group gap="sm">
+              <Button
+                variant="subtle"
+                size="xs"
+                onClick={spotlight.open}
+                rightSection={<Kbd size="xs">{os === 'macos' ? '⌘ K' : 'Ctrl K'}</Kbd>}
+              >
+                Commands
+              </Button>
+              <Text size="sm">{user.fullName}</Text>
+              <Badge variant="light">{ROLE_LABELS[user.role]}</Badge>
+              <Button
+                variant="default"
+                size="xs"
+                loading={signOut.isPending}
+                onClick={() => signOut.mutate()}
+              >
+                Sign out
+              </Button>
+            </Group>
           </Group>
-        </Group>
-      </AppShell.Header>
-      <AppShell.Navbar p="xs" component="nav" aria-label="Main">
-        {pages.map((page) => (
-          <NavLink
-            key={page.path}
-            href={hrefOf(page.path)}
-            label={page.label}
-            active={page === current}
-            aria-current={page === current ? 'page' : undefined}
-          />
-        ))}
-      </AppShell.Navbar>
-      <AppShell.Main h="100dvh" style={{ display: 'flex', flexDirection: 'column' }}>
-        <Stack flex={1} mih={0}>
-          {signOut.isError && <ErrorAlert title="Couldn't sign out" error={signOut.error} />}
-          {/* Without a page here, the effect above is already moving to the landing page. */}
-          {Page && <Page user={user} isReadOnly={user.role === 'support'} />}
-        </Stack>
-      </AppShell.Main>
-    </AppShell>
+        </AppShell.Header>
+        <AppShell.Navbar p="xs" component="nav" aria-label="Main">
+          {pages.map((page) => (
+            <NavLink
+              key={page.path}
+              href={hrefOf(page.path)}
+              label={page.label}
+              active={page === current}
+              aria-current={page === current ? 'page' : undefined}
+            />
+          ))}
+        </AppShell.Navbar>
+        <AppShell.Main h="100dvh" style={{ display: 'flex', flexDirection: 'column' }}>
+          <Stack flex={1} mih={0}>
+            {signOut.isError && <ErrorAlert title="Couldn't sign out" error={signOut.error} />}
+            {/* Without a page here, the effect above is already moving to the landing page. */}
+            {Page && <Page user={user} isReadOnly={user.role === 'support'} />}
+          </Stack>
+        </AppShell.Main>
+      </AppShell>
+    </>
   );
 }

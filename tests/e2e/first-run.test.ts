@@ -6,10 +6,12 @@ import { Router } from '../../electron/api/router';
 import { startWebHost, type WebHost } from '../../electron/web-host';
 import { launchChromium } from '../support/chromium';
 import { createMigratedDatabase, type TestDatabase } from '../support/test-database';
-import { LmsAdminApp, type StaffAccount } from './lms-admin-app';
+import { LmsAdminApp, STEP_TIMEOUT_MS, type StaffAccount } from './lms-admin-app';
 
 /** Fixed, so a failing run's URL can be opened by hand against the same host. */
 const TOKEN = 'e2e-first-run-token-0123456789';
+/** As long as any other step may wait (vitest's own default for a poll is 1 s). */
+const POLL = { timeout: STEP_TIMEOUT_MS };
 /** More students than one page of the list holds, so scrolling has to fetch the next pages. */
 const STUDENT_COUNT = 250;
 
@@ -76,7 +78,7 @@ describe.skipIf(!launch.browser)('first run in the browser', () => {
 
   it('loads more users as the list scrolls, keeping only the rows in view in the page', async () => {
     const status = page.getByText(/users? shown/);
-    await expect.poll(() => status.textContent()).toMatch(/^100 users shown/);
+    await expect.poll(() => status.textContent(), POLL).toMatch(/^100 users shown/);
     const list = page.getByRole('region', { name: 'Users list' });
     await list.focus();
     // As a person does: jump to the end, and again once more rows have arrived, until none do.
@@ -84,7 +86,7 @@ describe.skipIf(!launch.browser)('first run in the browser', () => {
       .poll(async () => {
         await page.keyboard.press('End');
         return status.textContent();
-      })
+      }, POLL)
       .toBe(`${STUDENT_COUNT + 1} users shown`);
     await page.keyboard.press('End');
     // The list is in email order, so student99 is the last row.
@@ -95,7 +97,7 @@ describe.skipIf(!launch.browser)('first run in the browser', () => {
 
   it('finds the admin as the search is typed', async () => {
     await app.searchUsers('lovelace');
-    await expect.poll(() => app.usersTable().getByRole('row').count()).toBe(2);
+    await expect.poll(() => app.usersTable().getByRole('row').count(), POLL).toBe(2);
     await app.userRow(admin.email).waitFor();
     await app.checkpoint('4-users-search');
   });
@@ -109,7 +111,7 @@ describe.skipIf(!launch.browser)('first run in the browser', () => {
 
   it('filters by role', async () => {
     await page.getByLabel('Role').selectOption({ label: 'Admins' });
-    await expect.poll(() => app.usersTable().getByRole('row').count()).toBe(2);
+    await expect.poll(() => app.usersTable().getByRole('row').count(), POLL).toBe(2);
     await app.userRow(admin.email).waitFor();
   });
 
@@ -173,7 +175,17 @@ describe.skipIf(!launch.browser)('first run in the browser', () => {
     const applied = page.getByRole('table', { name: 'Applied migrations' });
     await applied.getByRole('row').filter({ hasText: '0001_initial_schema' }).waitFor();
     await app.checkpoint('8-migrations');
-    await app.navLink('Courses').click();
+  });
+
+  it('goes to a page from the command palette, by keyboard alone', async () => {
+    await page.keyboard.press('Control+k');
+    await page.getByRole('textbox', { name: 'Command' }).fill('cour');
+    await page.getByRole('button', { name: 'Go to Courses' }).waitFor();
+    await app.checkpoint('9-command-palette');
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('Enter');
+    await app.coursesTable().waitFor();
+    expect(await app.navLink('Courses').getAttribute('aria-current')).toBe('page');
   });
 
   it('keeps the session across a reload, though the link with the token is gone', async () => {

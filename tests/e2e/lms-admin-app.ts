@@ -6,6 +6,12 @@ import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 /** Where screenshots go: gitignored, kept after the run for a person to look at. */
 const SCREENSHOT_DIR = path.join('test-results', 'e2e');
 
+/**
+ * How long one step may wait for the page. The app answers in well under a second, but `npm test`
+ * runs the database suites beside this on the same cores.
+ */
+export const STEP_TIMEOUT_MS = 20_000;
+
 /** How the page reports a Content Security Policy refusal to the test. */
 const CSP_VIOLATION = 'CSP violation:';
 
@@ -45,8 +51,7 @@ export class LmsAdminApp {
       );
     }, CSP_VIOLATION);
     const page = await context.newPage();
-    // The app answers in well under a second here; a step that waits longer has failed.
-    page.setDefaultTimeout(10_000);
+    page.setDefaultTimeout(STEP_TIMEOUT_MS);
     const app = new LmsAdminApp(context, page);
     await page.goto(url);
     return app;

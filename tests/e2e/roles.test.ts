@@ -60,7 +60,7 @@ describe.skipIf(!launch.browser)('what each role sees', () => {
     await app.courseRow('Compilers in Depth').waitFor();
     await app.courseRow('Statistics for Everyone').waitFor();
     expect(await app.page.getByRole('button', { name: 'New course' }).count()).toBe(0);
-    await app.checkpoint('9-support-courses');
+    await app.checkpoint('10-support-courses');
   });
 
   it('shows an instructor only their own courses, and no Users page', async () => {
@@ -70,7 +70,7 @@ describe.skipIf(!launch.browser)('what each role sees', () => {
     expect(await app.courseRow('Compilers in Depth').count()).toBe(0);
     expect(await app.navLink('Users').count()).toBe(0);
     expect(await app.page.getByRole('button', { name: 'New course' }).isVisible()).toBe(true);
-    await app.checkpoint('10-instructor-courses');
+    await app.checkpoint('11-instructor-courses');
   });
 
   it('sends the instructor who opens the Users address to their courses instead', async () => {
