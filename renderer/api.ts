@@ -213,7 +213,8 @@ export async function invoke<C extends Channel>(
         })
       : undefined;
   const cancel = (): void => {
-    if (callId !== undefined) void door.cancel(callId);
+    // A cancel that can't be delivered changes nothing: the call's own answer says how it ended.
+    if (callId !== undefined) door.cancel(callId).catch(() => undefined);
   };
   signal?.addEventListener('abort', cancel, { once: true });
   try {

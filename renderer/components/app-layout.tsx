@@ -1,4 +1,4 @@
-import { AppShell, Badge, Button, Group, Kbd, NavLink, Stack, Text, Title } from '@mantine/core';
+import { AppShell, Badge, Button, Group, Kbd, NavLink, Stack, Text } from '@mantine/core';
 import { useOs } from '@mantine/hooks';
 import { spotlight } from '@mantine/spotlight';
 import { useEffect } from 'react';
@@ -35,9 +35,10 @@ export function AppLayout({ user }: { user: SessionUser }) {
       <AppShell header={{ height: 56 }} navbar={{ width: 220, breakpoint: 0 }} padding="md">
         <AppShell.Header>
           <Group h="100%" px="md" justify="space-between">
-            <Title order={2} size="h4">
+            {/* Not a heading: each page's own title is the h1 its headings follow. */}
+            <Text fw={700} size="lg">
               LMS Admin
-            </Title>
+            </Text>
             <Group gap="sm">
               <Button
                 variant="subtle"

@@ -131,6 +131,17 @@ describe.skipIf(!launch.browser)('first run in the browser', () => {
     expect(await app.usersTable().count()).toBe(0);
   });
 
+  it('reaches every control of the sign-in page by Tab, each showing that it has focus', async () => {
+    // Clicking the title moves the Tab starting point to the top of the form, as a person would.
+    await page.getByRole('heading', { name: 'Sign in to LMS Admin' }).click();
+    expect(await app.tabStops(4)).toEqual([
+      { name: 'Email', isFocusVisible: true },
+      { name: 'Password', isFocusVisible: true },
+      { name: 'Toggle password visibility', isFocusVisible: true },
+      { name: 'Sign in', isFocusVisible: true },
+    ]);
+  });
+
   it('refuses a wrong password, saying so in words', async () => {
     await app.signIn(admin.email, 'not the password');
     await app.alert('Wrong email or password.').waitFor();

@@ -122,10 +122,55 @@ export class LmsAdminApp {
   }
 
   /**
+   * Walks the next `count` Tab stops as a keyboard user does. For each: its accessible name, and
+   * whether focus shows (the control looks different focused than not, whatever the style).
+   */
+  async tabStops(count: number): Promise<{ name: string; isFocusVisible: boolean }[]> {
+    const stops: { name: string; isFocusVisible: boolean }[] = [];
+    for (let i = 0; i < count; i += 1) {
+      await this.page.keyboard.press('Tab');
+      const focused = await this.page.evaluateHandle(() => document.activeElement);
+      const element = focused.asElement();
+      const box = await element?.boundingBox();
+      if (!element || !box) throw new Error(`Tab stop ${i + 1} focused nothing visible`);
+      // Room around the control for a focus ring drawn outside it.
+      const clip = { x: box.x - 6, y: box.y - 6, width: box.width + 12, height: box.height + 12 };
+      const focusedLook = await this.page.screenshot({ clip, animations: 'disabled' });
+      await element.evaluate((node) => (node as HTMLElement).blur());
+      const blurredLook = await this.page.screenshot({ clip, animations: 'disabled' });
+      // Back where the walk was, so the next Tab goes on from here.
+      await element.evaluate((node) => (node as HTMLElement).focus());
+      const name = await element.evaluate(
+        (node) =>
+          node.getAttribute('aria-label') ??
+          (node instanceof HTMLInputElement ? node.labels?.[0]?.textContent : null) ??
+          node.textContent ??
+          '',
+      );
+      stops.push({
+        name: name.replace(/\s*\*$/, '').trim(),
+        isFocusVisible: !focusedLook.equals(blurredLook),
+      });
+    }
+    return stops;
+  }
+
+  /**
    * A main page reached: saves its screenshot, and scans it with axe for serious or critical
    * accessibility violations (collected in `accessibilityProblems`, so the journey goes on).
    */
   async checkpoint(name: string): Promise<void> {
+    // Colours caught mid-transition (a dialog fading in, a notification fading out) are neither
+    // what the page shows nor what axe should judge: wait for finite animations to end.
+    await this.page.waitForFunction(() =>
+      document
+        .getAnimations()
+        .every(
+          (animation) =>
+            animation.playState !== 'running' ||
+            animation.effect?.getTiming().iterations === Infinity,
+        ),
+    );
     await fs.mkdir(SCREENSHOT_DIR, { recursive: true });
     await this.page.screenshot({ path: path.join(SCREENSHOT_DIR, `${name}.png`), fullPage: true });
     const { violations } = await new AxeBuilder({ page: this.page }).analyze();
