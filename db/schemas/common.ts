@@ -87,3 +87,20 @@ export const jsonObjectInputSchema = z
     const problem = firstNonJson(value);
     if (problem) context.addIssue({ code: 'custom', ...problem });
   });
+
+/** A title of a course, lesson or quiz: trimmed, not blank (the database checks that too). */
+export const titleSchema = z.string().trim().min(1, { message: 'must not be empty' }).max(500);
+
+/** Names one row. */
+export const rowRefInputSchema = z.object({ id: idSchema }).strict();
+
+/** Names one row and the version an edit or delete started from. */
+export const versionedRowRefInputSchema = z
+  .object({ id: idSchema, version: versionSchema })
+  .strict();
+export type VersionedRowRef = z.infer<typeof versionedRowRefInputSchema>;
+
+/** A page of one course's rows (its lessons, its quizzes). */
+export const coursePageInputSchema = z
+  .object({ courseId: idSchema, cursor: cursorSchema.optional(), limit: pageLimitSchema })
+  .strict();

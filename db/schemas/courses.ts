@@ -7,6 +7,10 @@ import {
   pageLimitSchema,
   pageSchema,
   versionSchema,
+  rowRefInputSchema,
+  versionedRowRefInputSchema,
+  titleSchema,
+  type VersionedRowRef,
 } from './common';
 
 /** The longest slug the database's `courses_slug_check` accepts. */
@@ -22,7 +26,6 @@ export const courseSlugSchema = z
     message: 'must be lower-case letters and digits joined by single hyphens, e.g. intro-to-sql',
   });
 
-const titleSchema = z.string().trim().min(1, { message: 'must not be empty' }).max(500);
 const descriptionSchema = z.string().max(100_000).nullable();
 /** Prerequisites, tags and the like, as stored: free-form, but an object (writes take `jsonObjectInputSchema`). */
 const metadataSchema = z.record(z.string(), z.unknown());
@@ -93,11 +96,9 @@ export const updateCourseInputSchema = z
   .strict();
 export type UpdateCourseInput = z.infer<typeof updateCourseInputSchema>;
 
-export const courseRefInputSchema = z.object({ id: idSchema }).strict();
-export const versionedCourseRefInputSchema = z
-  .object({ id: idSchema, version: versionSchema })
-  .strict();
-export type VersionedCourseRef = z.infer<typeof versionedCourseRefInputSchema>;
+export const courseRefInputSchema = rowRefInputSchema;
+export const versionedCourseRefInputSchema = versionedRowRefInputSchema;
+export type VersionedCourseRef = VersionedRowRef;
 
 /** What deleting a course takes with it (all of it cascades). */
 export const courseDeletePreviewSchema = z.object({

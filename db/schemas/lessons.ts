@@ -1,16 +1,17 @@
 import { z } from 'zod';
 import {
-  cursorSchema,
   dateSchema,
   idSchema,
-  pageLimitSchema,
   pageSchema,
   versionSchema,
+  coursePageInputSchema,
+  versionedRowRefInputSchema,
+  titleSchema,
+  type VersionedRowRef,
 } from './common';
 
 /** 1 is the first lesson of its course. */
 const positionSchema = z.number().int().min(1).max(2_147_483_647);
-const titleSchema = z.string().trim().min(1, { message: 'must not be empty' }).max(500);
 const bodySchema = z.string().max(1_000_000).nullable();
 const durationMinutesSchema = z.number().int().min(0).max(1_000_000).nullable();
 
@@ -34,9 +35,7 @@ export type LessonPage = z.infer<typeof lessonPageSchema>;
 /** A course's lessons in order. */
 export const lessonListSchema = z.array(lessonSchema);
 
-export const listLessonsInputSchema = z
-  .object({ courseId: idSchema, cursor: cursorSchema.optional(), limit: pageLimitSchema })
-  .strict();
+export const listLessonsInputSchema = coursePageInputSchema;
 export type ListLessonsInput = z.input<typeof listLessonsInputSchema>;
 
 export const createLessonInputSchema = z
@@ -65,10 +64,8 @@ export const updateLessonInputSchema = z
   .strict();
 export type UpdateLessonInput = z.infer<typeof updateLessonInputSchema>;
 
-export const versionedLessonRefInputSchema = z
-  .object({ id: idSchema, version: versionSchema })
-  .strict();
-export type VersionedLessonRef = z.infer<typeof versionedLessonRefInputSchema>;
+export const versionedLessonRefInputSchema = versionedRowRefInputSchema;
+export type VersionedLessonRef = VersionedRowRef;
 
 export const reorderLessonsInputSchema = z
   .object({

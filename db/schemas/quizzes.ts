@@ -1,15 +1,17 @@
 import { z } from 'zod';
 import {
-  cursorSchema,
   dateSchema,
   idSchema,
-  pageLimitSchema,
   pageSchema,
   versionSchema,
+  coursePageInputSchema,
+  rowRefInputSchema,
+  versionedRowRefInputSchema,
+  titleSchema,
+  type VersionedRowRef,
 } from './common';
 import { questionSchema, quizOptionsSchema } from './quiz-options';
 
-const titleSchema = z.string().trim().min(1, { message: 'must not be empty' }).max(500);
 const passScoreSchema = z.number().min(0).max(1_000_000_000).nullable();
 /** An index into the quiz's questions; 0 is the first. */
 const questionIndexSchema = z.number().int().min(0).max(1_000_000);
@@ -62,9 +64,7 @@ export const quizPageSchema = pageSchema(quizSummarySchema);
 export type QuizPage = z.infer<typeof quizPageSchema>;
 
 /** A course's quizzes, by title. */
-export const listQuizzesInputSchema = z
-  .object({ courseId: idSchema, cursor: cursorSchema.optional(), limit: pageLimitSchema })
-  .strict();
+export const listQuizzesInputSchema = coursePageInputSchema;
 export type ListQuizzesInput = z.input<typeof listQuizzesInputSchema>;
 
 export const createQuizInputSchema = z
@@ -94,11 +94,9 @@ export const updateQuizInputSchema = z
   .strict();
 export type UpdateQuizInput = z.infer<typeof updateQuizInputSchema>;
 
-export const quizRefInputSchema = z.object({ id: idSchema }).strict();
-export const versionedQuizRefInputSchema = z
-  .object({ id: idSchema, version: versionSchema })
-  .strict();
-export type VersionedQuizRef = z.infer<typeof versionedQuizRefInputSchema>;
+export const quizRefInputSchema = rowRefInputSchema;
+export const versionedQuizRefInputSchema = versionedRowRefInputSchema;
+export type VersionedQuizRef = VersionedRowRef;
 
 /** Each question edit names the quiz and the version it started from. */
 const questionEditBase = { quizId: idSchema, version: versionSchema };

@@ -9,6 +9,8 @@ import {
   pageLimitSchema,
   pageSchema,
   versionSchema,
+  rowRefInputSchema,
+  versionedRowRefInputSchema,
 } from './common';
 
 export const userRoleSchema = z.enum(userRoles);
@@ -91,10 +93,8 @@ export const updateUserInputSchema = z
   .refine(studentHasNoPassword, studentPasswordIssue);
 export type UpdateUserInput = z.infer<typeof updateUserInputSchema>;
 
-export const userRefInputSchema = z.object({ id: idSchema }).strict();
-export const versionedUserRefInputSchema = z
-  .object({ id: idSchema, version: versionSchema })
-  .strict();
+export const userRefInputSchema = rowRefInputSchema;
+export const versionedUserRefInputSchema = versionedRowRefInputSchema;
 
 /** What deleting a user would take with it, and what stops it. */
 export const userDeletePreviewSchema = z.object({
