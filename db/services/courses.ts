@@ -24,6 +24,7 @@ import {
   updateAtVersion,
   updateRowAtVersion,
   type VersionedTable,
+  insertRow,
 } from './versioned-rows';
 
 interface CourseRow {
@@ -177,23 +178,19 @@ export async function createCourse(
   const instructorId = course.instructorId ?? null;
   await assertCanOwnCourses(db, instructorId, transaction);
   const slug = course.slug ?? (await freeSlugFor(db, course.title, transaction));
-  const rows = await db.sequelize.query<CourseRow>(
+  const row = await insertRow<CourseRow>(
+    db,
     `INSERT INTO courses (slug, title, description, instructor_id, metadata) VALUES ($1, $2, $3, $4, $5)
      RETURNING ${COURSE_COLUMNS}`,
-    {
-      bind: [
-        slug,
-        course.title,
-        course.description ?? null,
-        instructorId,
-        JSON.stringify(course.metadata ?? {}),
-      ],
-      type: QueryTypes.SELECT,
-      transaction,
-    },
+    [
+      slug,
+      course.title,
+      course.description ?? null,
+      instructorId,
+      JSON.stringify(course.metadata ?? {}),
+    ],
+    transaction,
   );
-  const row = rows[0];
-  if (!row) throw new Error('INSERT … RETURNING gave no row');
   return toDetail(row);
 }
 

@@ -22,6 +22,7 @@ import {
   notFoundError,
   updateAtVersion,
   type VersionedTable,
+  insertRow,
 } from './versioned-rows';
 
 interface LessonRow {
@@ -148,24 +149,20 @@ export async function createLesson(
       { bind: [lesson.courseId, position], transaction },
     );
   }
-  const rows = await db.sequelize.query<LessonRow>(
+  const row = await insertRow<LessonRow>(
+    db,
     `INSERT INTO lessons (course_id, position, title, body, duration_minutes, is_published)
      VALUES ($1, $2, $3, $4, $5, $6) RETURNING ${LESSON_COLUMNS}`,
-    {
-      bind: [
-        lesson.courseId,
-        position,
-        lesson.title,
-        lesson.body ?? null,
-        lesson.durationMinutes ?? null,
-        lesson.isPublished ?? false,
-      ],
-      type: QueryTypes.SELECT,
-      transaction,
-    },
+    [
+      lesson.courseId,
+      position,
+      lesson.title,
+      lesson.body ?? null,
+      lesson.durationMinutes ?? null,
+      lesson.isPublished ?? false,
+    ],
+    transaction,
   );
-  const row = rows[0];
-  if (!row) throw new Error('INSERT … RETURNING gave no row');
   return toLesson(row);
 }
 

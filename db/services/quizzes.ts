@@ -31,6 +31,7 @@ import {
   updateAtVersion,
   updateRowAtVersion,
   type VersionedTable,
+  insertRow,
 } from './versioned-rows';
 
 interface QuizSummaryRow {
@@ -166,24 +167,20 @@ export async function createQuiz(
 ): Promise<QuizDetail> {
   const quiz = createQuizInputSchema.parse(input);
   if (quiz.lessonId) await assertLessonOfCourse(db, quiz.lessonId, quiz.courseId, transaction);
-  const rows = await db.sequelize.query<QuizRow>(
+  const row = await insertRow<QuizRow>(
+    db,
     `INSERT INTO quizzes (course_id, lesson_id, title, is_published, pass_score, options)
      VALUES ($1, $2, $3, $4, $5, $6) RETURNING ${QUIZ_COLUMNS}`,
-    {
-      bind: [
-        quiz.courseId,
-        quiz.lessonId ?? null,
-        quiz.title,
-        quiz.isPublished ?? false,
-        quiz.passScore ?? null,
-        JSON.stringify(quiz.options),
-      ],
-      type: QueryTypes.SELECT,
-      transaction,
-    },
+    [
+      quiz.courseId,
+      quiz.lessonId ?? null,
+      quiz.title,
+      quiz.isPublished ?? false,
+      quiz.passScore ?? null,
+      JSON.stringify(quiz.options),
+    ],
+    transaction,
   );
-  const row = rows[0];
-  if (!row) throw new Error('INSERT … RETURNING gave no row');
   return toDetail(row);
 }
 

@@ -16,6 +16,7 @@ import {
 } from '../schemas/users';
 import { containsPattern, decodeCursor, encodeCursor } from './keyset-cursor';
 import { hashPassword } from './passwords';
+import { insertRow } from './versioned-rows';
 import { ServiceError, staleVersionError } from './service-error';
 
 export interface UserRow {
@@ -154,23 +155,13 @@ export async function createUser(
 ): Promise<UserDetail> {
   const user = createUserInputSchema.parse(input);
   const passwordHash = user.password === undefined ? null : await hashPassword(user.password);
-  const rows = await db.sequelize.query<UserRow>(
+  const row = await insertRow<UserRow>(
+    db,
     `INSERT INTO users (email, full_name, role, password_hash, metadata) VALUES ($1, $2, $3, $4, $5)
      RETURNING ${USER_COLUMNS}`,
-    {
-      bind: [
-        user.email,
-        user.fullName,
-        user.role,
-        passwordHash,
-        JSON.stringify(user.metadata ?? {}),
-      ],
-      type: QueryTypes.SELECT,
-      transaction,
-    },
+    [user.email, user.fullName, user.role, passwordHash, JSON.stringify(user.metadata ?? {})],
+    transaction,
   );
-  const row = rows[0];
-  if (!row) throw new Error('INSERT … RETURNING gave no row');
   return toDetail(row);
 }
 

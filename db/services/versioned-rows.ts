@@ -122,3 +122,20 @@ export async function deleteAtVersion<Row extends { version: number }, Shown>(
   );
   return table.present(rows[0] ?? (await rowAtVersion(db, table, target, transaction)));
 }
+
+/** Runs one `INSERT … RETURNING` and gives back the row it made. */
+export async function insertRow<Row extends object>(
+  db: Database,
+  sql: string,
+  bind: readonly unknown[],
+  transaction: Transaction,
+): Promise<Row> {
+  const rows = await db.sequelize.query<Row>(sql, {
+    bind: [...bind],
+    type: QueryTypes.SELECT,
+    transaction,
+  });
+  const row = rows[0];
+  if (!row) throw new Error('INSERT … RETURNING gave no row');
+  return row;
+}
