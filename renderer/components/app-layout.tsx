@@ -4,7 +4,7 @@ import { spotlight } from '@mantine/spotlight';
 import { useEffect } from 'react';
 import { hrefOf, navigate, useHashPath } from '../hooks/use-hash-path';
 import { useSignOut, type SessionUser } from '../hooks/use-session';
-import { pagesFor } from '../pages/app-pages';
+import { pageAt, pagesFor } from '../pages/app-pages';
 import { CommandPalette } from './command-palette';
 import { ErrorAlert } from './error-alert';
 
@@ -20,7 +20,8 @@ export function AppLayout({ user }: { user: SessionUser }) {
   const signOut = useSignOut();
   const os = useOs();
   const pages = pagesFor(user.role);
-  const current = pages.find((page) => page.path === path);
+  const match = pageAt(pages, path);
+  const current = match?.page;
   const landing = pages[0];
 
   useEffect(() => {
@@ -28,7 +29,7 @@ export function AppLayout({ user }: { user: SessionUser }) {
     if (!current && landing) navigate(landing.path, { replace: true });
   }, [current, landing]);
 
-  const Page = current?.component;
+  const Page = match?.page.component;
   return (
     <>
       <CommandPalette pages={pages} onSignOut={() => signOut.mutate()} />
@@ -76,7 +77,9 @@ export function AppLayout({ user }: { user: SessionUser }) {
           <Stack flex={1} mih={0}>
             {signOut.isError && <ErrorAlert title="Couldn't sign out" error={signOut.error} />}
             {/* Without a page here, the effect above is already moving to the landing page. */}
-            {Page && <Page user={user} isReadOnly={user.role === 'support'} />}
+            {match && Page && (
+              <Page user={user} isReadOnly={user.role === 'support'} subPath={match.subPath} />
+            )}
           </Stack>
         </AppShell.Main>
       </AppShell>

@@ -9,6 +9,11 @@ export interface PageProps {
   user: SessionUser;
   /** Support staff read everything and change nothing. */
   isReadOnly: boolean;
+  /**
+   * What follows the page's own path: `''` on the page itself, `'/3f2c…'` on `#/users/3f2c…`.
+   * A page shows one record (its detail view) from it, so detail views need no routes of their own.
+   */
+  subPath: string;
 }
 
 /** A page of the signed-in app, and the roles that see it in the navigation. */
@@ -33,4 +38,17 @@ export const appPages: readonly AppPage[] = [
 
 export function pagesFor(role: SessionUser['role']): AppPage[] {
   return appPages.filter((page) => page.roles.includes(role));
+}
+
+/** The page an address belongs to (`/users/3f2c…` is the users page), and what follows its path. */
+export function pageAt(
+  pages: readonly AppPage[],
+  path: string,
+): { page: AppPage; subPath: string } | undefined {
+  for (const page of pages) {
+    if (path === page.path || path.startsWith(`${page.path}/`)) {
+      return { page, subPath: path.slice(page.path.length) };
+    }
+  }
+  return undefined;
 }
