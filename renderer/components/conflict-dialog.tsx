@@ -18,7 +18,7 @@ export interface ConflictResolution<T> {
   version: number;
 }
 
-interface ConflictDialogProps<T> {
+interface ConflictDialogProps<T extends object> {
   opened: boolean;
   /** What was being saved, for the title: "course". */
   what: string;
@@ -54,7 +54,7 @@ function isSame(a: unknown, b: unknown): boolean {
  * person's draft and the server's row is listed with both versions side by side, and the person
  * picks one per field; fields both agree on need no choice. Nothing is saved until they say so.
  */
-export function ConflictDialog<T>({
+export function ConflictDialog<T extends object>({
   opened,
   what,
   draft,
