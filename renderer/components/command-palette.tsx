@@ -1,6 +1,7 @@
 import { VisuallyHidden } from '@mantine/core';
 import { Spotlight, type SpotlightActionData } from '@mantine/spotlight';
 import { navigate } from '../hooks/use-hash-path';
+import { useRegisteredPageCommands } from '../hooks/use-page-commands';
 import type { AppPage } from '../pages/app-pages';
 
 interface CommandPaletteProps {
@@ -9,14 +10,16 @@ interface CommandPaletteProps {
   onSignOut: () => void;
 }
 
-/** Ctrl/Cmd+K: every page and command, found by typing a few letters. */
+/** Ctrl/Cmd+K: every page, the commands of the page on screen, found by typing a few letters. */
 export function CommandPalette({ pages, onSignOut }: CommandPaletteProps) {
+  const pageCommands = useRegisteredPageCommands();
   const actions: SpotlightActionData[] = [
     ...pages.map((page) => ({
       id: page.path,
       label: `Go to ${page.label}`,
       onClick: () => navigate(page.path),
     })),
+    ...pageCommands,
     { id: 'sign-out', label: 'Sign out', onClick: onSignOut },
   ];
   return (
