@@ -13,7 +13,11 @@ const idText = z
   .max(100)
   .regex(/^[A-Za-z0-9_.:-]+$/, { message: 'may hold letters, digits and _ . : - only' });
 
-export const textFormats = ['plain', 'markdown', 'html'] as const;
+/**
+ * How a text displays. `moodle` is Moodle's auto-format (plain text whose line breaks and links
+ * display as such), GIFT's default: kept so Moodle files round-trip unchanged.
+ */
+export const textFormats = ['plain', 'markdown', 'html', 'moodle'] as const;
 export const textFormatSchema = z.enum(textFormats);
 
 /** A credit as a percentage of the question's points; negative for a penalty (Moodle's %-50%). */
@@ -24,6 +28,7 @@ const questionBase = {
   /** Stable within its quiz: edits, diffs and attempts refer to it. */
   id: idText,
   title: z.string().max(500).optional(),
+  /** A missing-word question marks where its answer goes with `_____` (GIFT's convention). */
   text: z.string().max(100_000),
   textFormat: textFormatSchema.default('plain'),
   points: z.number().min(0).max(1_000_000).default(1),
@@ -36,6 +41,8 @@ const choiceSchema = z
   .object({
     id: idText,
     text: z.string().max(20_000),
+    /** Only where it differs from the question's (Moodle gives each answer its own format). */
+    textFormat: textFormatSchema.optional(),
     correct: z.boolean(),
     /** Partial credit; defaults to 100 for a correct choice and 0 for a wrong one. */
     weight: weightSchema.optional(),
@@ -93,6 +100,14 @@ const shortAnswerSchema = z
   .strict();
 
 const numericalAnswerSchema = z.union([
+  /** Any other answer (Moodle's `*`), usually a wrong one carrying feedback. */
+  z
+    .object({
+      otherwise: z.literal(true),
+      weight: weightSchema.default(0),
+      feedback: feedbackSchema.optional(),
+    })
+    .strict(),
   z
     .object({
       value: z.number(),
@@ -131,7 +146,12 @@ const matchingSchema = z
     pairs: z
       .array(
         z
-          .object({ prompt: z.string().max(20_000), answer: z.string().min(1).max(20_000) })
+          .object({
+            prompt: z.string().max(20_000),
+            /** The prompt's format, only where it differs from the question's. */
+            textFormat: textFormatSchema.optional(),
+            answer: z.string().min(1).max(20_000),
+          })
           .strict(),
       )
       .min(2, { message: 'needs at least two pairs' })
