@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { userRoles } from '../models/enums';
+import { enrollmentStatuses, userRoles } from '../models/enums';
 import { emailSchema, fullNameSchema, newPasswordSchema } from './auth';
 import {
   cursorSchema,
@@ -108,3 +108,95 @@ export const userDeletePreviewSchema = z.object({
   blockingCourses: z.array(z.object({ id: idSchema, slug: z.string(), title: z.string() })),
 });
 export type UserDeletePreview = z.infer<typeof userDeletePreviewSchema>;
+
+/** The most users one bulk call changes or deletes: a large selection, still one bounded statement. */
+export const MAX_USERS_PER_BULK_CALL = 10_000;
+
+const distinctIds = (ids: readonly string[]): boolean => new Set(ids).size === ids.length;
+const duplicateIdIssue = { message: 'names the same user twice', path: ['users'] };
+
+/** One selected user's change: the version the selection was made from, and what to set. */
+const bulkUserChangeSchema = z
+  .object({
+    id: idSchema,
+    version: versionSchema,
+    role: userRoleSchema.optional(),
+    isActive: z.boolean().optional(),
+  })
+  .strict();
+
+/**
+ * Changes the role or the active flag of many users at once, each against its own version: all
+ * or none. Each user carries its own values, so undoing a bulk change is one more bulk change.
+ */
+export const bulkUpdateUsersInputSchema = z
+  .object({
+    users: z
+      .array(bulkUserChangeSchema)
+      .min(1, { message: 'select at least one user' })
+      .max(MAX_USERS_PER_BULK_CALL),
+  })
+  .strict()
+  .refine((input) => distinctIds(input.users.map((user) => user.id)), duplicateIdIssue)
+  .refine(
+    (input) => input.users.every((user) => user.role !== undefined || user.isActive !== undefined),
+    { message: 'say what to change: a role, or whether the user is active', path: ['users'] },
+  );
+export type BulkUpdateUsersInput = z.infer<typeof bulkUpdateUsersInputSchema>;
+
+export const bulkUpdateUsersResultSchema = z.object({ users: z.array(userSummarySchema) });
+export type BulkUpdateUsersResult = z.infer<typeof bulkUpdateUsersResultSchema>;
+
+/** Names many users, for a preview. */
+export const userRefsInputSchema = z
+  .object({
+    ids: z
+      .array(idSchema)
+      .min(1, { message: 'select at least one user' })
+      .max(MAX_USERS_PER_BULK_CALL),
+  })
+  .strict()
+  .refine((input) => distinctIds(input.ids), { ...duplicateIdIssue, path: ['ids'] });
+
+/** Names many users and the versions a bulk delete started from. */
+export const versionedUserRefsInputSchema = z
+  .object({
+    users: z
+      .array(versionedRowRefInputSchema)
+      .min(1, { message: 'select at least one user' })
+      .max(MAX_USERS_PER_BULK_CALL),
+  })
+  .strict()
+  .refine((input) => distinctIds(input.users.map((user) => user.id)), duplicateIdIssue);
+export type VersionedUserRefs = z.infer<typeof versionedUserRefsInputSchema>;
+
+/** What deleting many users would take with them, and the courses that stop it. */
+export const bulkDeletePreviewSchema = z.object({
+  users: z.number().int(),
+  cascades: userDeletePreviewSchema.shape.cascades,
+  /** Courses one of these users instructs: they must be given to someone else first. */
+  blockingCourses: z.array(
+    z.object({ id: idSchema, slug: z.string(), title: z.string(), instructorEmail: z.string() }),
+  ),
+});
+export type BulkDeletePreview = z.infer<typeof bulkDeletePreviewSchema>;
+
+/** One of a user's enrollments, with the course and how far the learner got in it. */
+export const userEnrollmentSchema = z.object({
+  id: idSchema,
+  courseId: idSchema,
+  courseTitle: z.string(),
+  courseSlug: z.string(),
+  status: z.enum(enrollmentStatuses),
+  enrolledAt: dateSchema,
+  completedAt: dateSchema.nullable(),
+  lessons: z.number().int(),
+  lessonsCompleted: z.number().int(),
+  attempts: z.number().int(),
+  /** The best graded or submitted score as a share of its maximum (0–1); null before any. */
+  bestScoreRatio: z.number().nullable(),
+});
+export type UserEnrollment = z.infer<typeof userEnrollmentSchema>;
+
+export const userEnrollmentListSchema = z.object({ items: z.array(userEnrollmentSchema) });
+export type UserEnrollmentList = z.infer<typeof userEnrollmentListSchema>;

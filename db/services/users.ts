@@ -34,10 +34,11 @@ export interface UserRow {
   has_password: boolean;
 }
 
-const USER_COLUMNS = `id, email, full_name, role, is_active, last_login_at, host(last_login_ip) AS last_login_ip,
+/** The columns every user query reads, in `UserRow`'s shape. */
+export const USER_COLUMNS = `id, email, full_name, role, is_active, last_login_at, host(last_login_ip) AS last_login_ip,
   created_at, updated_at, version, metadata, password_hash IS NOT NULL AS has_password`;
 
-function toSummary(row: UserRow): UserSummary {
+export function toSummary(row: UserRow): UserSummary {
   return {
     id: row.id,
     email: row.email,
@@ -169,7 +170,7 @@ export async function createUser(
  * Refuses a change that would leave nobody able to administer the app: the last active admin
  * with a password can't be demoted, deactivated, locked out or deleted.
  */
-async function assertAnAdminRemains(db: Database, transaction: Transaction): Promise<void> {
+export async function assertAnAdminRemains(db: Database, transaction: Transaction): Promise<void> {
   // Serializes admin-removing changes: two admins demoting each other at once can't both pass.
   await db.sequelize.query(`SELECT pg_advisory_xact_lock(hashtext('lms-admin:admins'))`, {
     transaction,
@@ -186,7 +187,8 @@ async function assertAnAdminRemains(db: Database, transaction: Transaction): Pro
   }
 }
 
-const canAdminister = (row: UserRow): boolean =>
+/** Whether the user can administer the app: an active admin who can sign in. */
+export const canAdminister = (row: UserRow): boolean =>
   row.role === 'admin' && row.is_active && row.has_password;
 
 /** Applies the changed fields if the row is still at `version`; else CONFLICT with the row as it is now. */

@@ -137,6 +137,17 @@ export const channelExamples: ChannelExamples = {
   'users.deactivate': ({ world }) => versioned(world.student),
   'users.deletePreview': ({ world }) => ({ id: world.student.id }),
   'users.delete': ({ world }) => versioned(world.student),
+  'users.bulkUpdate': ({ world }) => ({
+    users: [
+      { ...versioned(world.student), role: 'instructor' },
+      { ...versioned(world.newcomer), isActive: false },
+    ],
+  }),
+  'users.bulkDeletePreview': ({ world }) => ({ ids: [world.student.id, world.newcomer.id] }),
+  'users.bulkDelete': ({ world }) => ({
+    users: [versioned(world.student), versioned(world.newcomer)],
+  }),
+  'users.enrollments': ({ world }) => ({ id: world.student.id }),
   'users.import': () => ({
     csv: `email,full_name,role\r\nimported-${freshTag()}@example.org,Imported Learner,student\r\n`,
   }),

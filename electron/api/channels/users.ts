@@ -1,12 +1,18 @@
 import {
+  bulkDeletePreviewSchema,
+  bulkUpdateUsersInputSchema,
+  bulkUpdateUsersResultSchema,
   createUserInputSchema,
   listUsersInputSchema,
   updateUserInputSchema,
   userDeletePreviewSchema,
   userDetailSchema,
+  userEnrollmentListSchema,
   userPageSchema,
   userRefInputSchema,
+  userRefsInputSchema,
   versionedUserRefInputSchema,
+  versionedUserRefsInputSchema,
 } from '../../../db/schemas/users';
 import {
   exportUsersInputSchema,
@@ -49,6 +55,29 @@ export const userChannels = {
     input: versionedUserRefInputSchema,
     output: userDeletePreviewSchema,
     roles: adminOnly,
+  }),
+  /** Role or active flag of many users, each at its version: all or none (an undo is one more call). */
+  'users.bulkUpdate': channel({
+    input: bulkUpdateUsersInputSchema,
+    output: bulkUpdateUsersResultSchema,
+    roles: adminOnly,
+  }),
+  /** What `users.bulkDelete` would cascade to, and the courses that block it. */
+  'users.bulkDeletePreview': channel({
+    input: userRefsInputSchema,
+    output: bulkDeletePreviewSchema,
+    roles: adminOnly,
+  }),
+  'users.bulkDelete': channel({
+    input: versionedUserRefsInputSchema,
+    output: bulkDeletePreviewSchema,
+    roles: adminOnly,
+  }),
+  /** Every course the user is enrolled in, with lessons completed and quiz attempts. */
+  'users.enrollments': channel({
+    input: userRefInputSchema,
+    output: userEnrollmentListSchema,
+    roles: adminOrSupport,
   }),
   /** Checks every row first (`dryRun` stops there); writes all rows or none. */
   'users.import': channel({

@@ -7,6 +7,12 @@ import {
   previewUserDelete,
   updateUser,
 } from '../../../db/services/users';
+import {
+  bulkDeleteUsers,
+  bulkUpdateUsers,
+  previewBulkDelete,
+} from '../../../db/services/user-bulk';
+import { listUserEnrollments } from '../../../db/services/user-enrollments';
 import { exportUsersCsv, importUsersCsv } from '../../../db/services/user-csv';
 import type { HandlerTable } from './handler';
 
@@ -18,6 +24,10 @@ type UserChannel =
   | 'users.deactivate'
   | 'users.deletePreview'
   | 'users.delete'
+  | 'users.bulkUpdate'
+  | 'users.bulkDeletePreview'
+  | 'users.bulkDelete'
+  | 'users.enrollments'
   | 'users.import'
   | 'users.export';
 
@@ -30,6 +40,12 @@ export const userHandlers: HandlerTable<UserChannel> = {
   'users.deletePreview': (input, { db, transaction }) =>
     previewUserDelete(db, input.id, transaction),
   'users.delete': (input, { db, transaction }) => deleteUser(db, input, transaction),
+  'users.bulkUpdate': (input, { db, transaction }) => bulkUpdateUsers(db, input, transaction),
+  'users.bulkDeletePreview': (input, { db, transaction }) =>
+    previewBulkDelete(db, input, transaction),
+  'users.bulkDelete': (input, { db, transaction }) => bulkDeleteUsers(db, input, transaction),
+  'users.enrollments': (input, { db, transaction }) =>
+    listUserEnrollments(db, input.id, transaction),
   'users.import': (input, { db, transaction, signal, progress }) =>
     importUsersCsv(db, input, transaction, { signal, progress }),
   'users.export': (input, { db, transaction, signal, progress }) =>
