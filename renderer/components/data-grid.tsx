@@ -7,7 +7,9 @@ import {
   type TableOptions,
 } from '@tanstack/react-table';
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { useEffect, useRef } from 'react';
+import { Checkbox } from '@mantine/core';
+import { useEffect, useRef, type KeyboardEvent } from 'react';
+import type { RowSelection } from '../hooks/use-row-selection';
 import classes from './data-grid.module.css';
 
 const ROW_HEIGHT_PX = 40;
@@ -37,6 +39,13 @@ interface DataGridProps<T extends RowData> {
   hasMore: boolean;
   isLoadingMore: boolean;
   onLoadMore: () => void;
+  /**
+   * Makes rows selectable: a box per row (Shift extends from the last one toggled), one in the
+   * header for every loaded row, Ctrl/Cmd+A anywhere in the grid, Escape to clear.
+   */
+  selection?: RowSelection;
+  /** A row's name for its selection box ("Select ada@example.org"). */
+  rowLabel?: (row: T) => string;
 }
 
 /**
@@ -52,6 +61,8 @@ export function DataGrid<T extends RowData>({
   hasMore,
   isLoadingMore,
   onLoadMore,
+  selection,
+  rowLabel = getRowId,
 }: DataGridProps<T>) {
   const scrollerRef = useRef<HTMLDivElement>(null);
   const table = useTable({
@@ -76,6 +87,18 @@ export function DataGrid<T extends RowData>({
     }
   }, [hasMore, isLoadingMore, lastVisibleIndex, rows.length, onLoadMore]);
 
+  const onKeyDown = (event: KeyboardEvent<HTMLDivElement>): void => {
+    if (!selection) return;
+    if (event.key === 'a' && (event.ctrlKey || event.metaKey)) {
+      event.preventDefault();
+      selection.selectAll();
+    } else if (event.key === 'Escape' && selection.count > 0) {
+      event.preventDefault();
+      selection.clear();
+    }
+  };
+  const columnCount = columns.length + (selection ? 1 : 0);
+
   const paddingTop = visible[0]?.start ?? 0;
   const paddingBottom = virtualizer.getTotalSize() - (visible.at(-1)?.end ?? 0);
 
@@ -87,6 +110,7 @@ export function DataGrid<T extends RowData>({
       tabIndex={0}
       role="region"
       aria-label={`${label} list`}
+      onKeyDown={onKeyDown}
     >
       <table
         className={classes.table}
@@ -95,6 +119,7 @@ export function DataGrid<T extends RowData>({
         aria-rowcount={hasMore ? -1 : rows.length + 1}
       >
         <colgroup>
+          {selection && <col className={classes.selectColumn} />}
           {table.getAllLeafColumns().map((column) => (
             <col key={column.id} style={{ width: columnWidths[column.id] }} />
           ))}
@@ -102,6 +127,18 @@ export function DataGrid<T extends RowData>({
         <thead>
           {table.getHeaderGroups().map((group) => (
             <tr key={group.id} aria-rowindex={1}>
+              {selection && (
+                <th scope="col">
+                  <Checkbox
+                    aria-label={`Select all loaded ${label.toLowerCase()}`}
+                    checked={selection.isAllSelected}
+                    indeterminate={selection.count > 0 && !selection.isAllSelected}
+                    onChange={() =>
+                      selection.isAllSelected ? selection.clear() : selection.selectAll()
+                    }
+                  />
+                </th>
+              )}
               {group.headers.map((header) => (
                 <th key={header.id} scope="col">
                   <table.FlexRender header={header} />
@@ -113,14 +150,32 @@ export function DataGrid<T extends RowData>({
         <tbody>
           {paddingTop > 0 && (
             <tr className={classes.spacer} aria-hidden="true">
-              <td colSpan={columns.length} style={{ height: paddingTop }} />
+              <td colSpan={columnCount} style={{ height: paddingTop }} />
             </tr>
           )}
           {visible.map((item) => {
             const row = rows[item.index];
             if (!row) return null;
+            const isSelected = selection?.isSelected(row.id) ?? false;
             return (
-              <tr key={row.id} className={classes.row} aria-rowindex={item.index + 2}>
+              <tr
+                key={row.id}
+                className={classes.row}
+                data-selected={isSelected || undefined}
+                aria-rowindex={item.index + 2}
+              >
+                {selection && (
+                  <td>
+                    <Checkbox
+                      aria-label={`Select ${rowLabel(row.original)}`}
+                      checked={isSelected}
+                      onChange={(event) => {
+                        const click = event.nativeEvent;
+                        selection.toggle(item.index, click instanceof MouseEvent && click.shiftKey);
+                      }}
+                    />
+                  </td>
+                )}
                 {row.getAllCells().map((cell) => (
                   <td key={cell.id}>
                     <table.FlexRender cell={cell} />
@@ -131,7 +186,7 @@ export function DataGrid<T extends RowData>({
           })}
           {paddingBottom > 0 && (
             <tr className={classes.spacer} aria-hidden="true">
-              <td colSpan={columns.length} style={{ height: paddingBottom }} />
+              <td colSpan={columnCount} style={{ height: paddingBottom }} />
             </tr>
           )}
         </tbody>
