@@ -4,6 +4,7 @@ import { coursesCommand } from './cli/courses-commands';
 import { dbCommand } from './cli/db-commands';
 import { enrollCommand, unenrollCommand } from './cli/enroll-command';
 import { migrateCommand } from './cli/migrate-commands';
+import { profilesCommand } from './cli/profiles-commands';
 import { usersCommand } from './cli/users-commands';
 import { UserFacingError } from './user-facing-error';
 
@@ -13,7 +14,11 @@ export function buildProgram(output: CliOutput = processOutput): Command {
     .description('LMS Admin: administer the PostgreSQL database of a Learning Management System')
     .option(
       '--database-url <url>',
-      'the PostgreSQL server to use (default: $DATABASE_URL, else the embedded server in LMS_DATA_DIR)',
+      'the PostgreSQL server to use (default: $DATABASE_URL, else the active profile, else the embedded server in LMS_DATA_DIR)',
+    )
+    .option(
+      '--profile <name>',
+      'a saved connection profile to use (see `lms-admin profiles`); default: the active one',
     )
     .option('--verbose', 'print stack traces of errors')
     .showHelpAfterError('(run with --help for usage)')
@@ -30,6 +35,7 @@ Environment:
   program.addCommand(coursesCommand(output));
   program.addCommand(enrollCommand(output));
   program.addCommand(unenrollCommand(output));
+  program.addCommand(profilesCommand(output));
   return program;
 }
 

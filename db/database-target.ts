@@ -1,6 +1,9 @@
 import { parseDatabaseUrl, redactDatabaseUrl } from './database-url';
 import { resolveDataDir } from './data-dir';
 import { EmbeddedServer } from './embedded';
+import { ProfileStore, type ProfileCredentials } from './profiles/profile-store';
+import { profileUrl } from './profiles/profile-url';
+import { secretBoxFor } from './profiles/secret-box';
 import { UserFacingError } from './user-facing-error';
 
 /** The database a command works on, and how to let go of it when done. */
@@ -15,10 +18,15 @@ export interface DatabaseTarget {
 export interface DatabaseTargetOptions {
   /** `--database-url`: wins over the environment. */
   databaseUrl?: string | undefined;
+  /** `--profile`: a saved connection profile by name or id; wins over the active profile. */
+  profile?: string | undefined;
   env?: NodeJS.ProcessEnv;
 }
 
-/** Picks the database: `--database-url`, then `DATABASE_URL`, then the embedded server (started if needed). */
+/**
+ * Picks the database: `--database-url`, then `--profile`, then `DATABASE_URL`, then the active
+ * connection profile, then the embedded server (started if needed).
+ */
 export async function openDatabaseTarget(
   options: DatabaseTargetOptions = {},
 ): Promise<DatabaseTarget> {
@@ -30,6 +38,14 @@ export async function openDatabaseTarget(
       '--database-url is empty: give it a postgres:// URL, or leave it out to use DATABASE_URL or the embedded server.',
     );
   }
+  if (options.databaseUrl !== undefined && options.profile !== undefined) {
+    throw new UserFacingError('Give --database-url or --profile, not both.');
+  }
+  const dataDir = resolveDataDir(env);
+  const profiles = new ProfileStore(dataDir, secretBoxFor(dataDir));
+  if (options.profile !== undefined) {
+    return profileTarget(await profiles.credentialsOf(options.profile), '--profile');
+  }
   const explicit = options.databaseUrl?.trim() || env.DATABASE_URL?.trim();
   if (explicit) {
     parseDatabaseUrl(explicit);
@@ -40,7 +56,9 @@ export async function openDatabaseTarget(
       release: async () => undefined,
     };
   }
-  const server = new EmbeddedServer(resolveDataDir(env));
+  const active = await profiles.activeCredentials();
+  if (active) return profileTarget(active, 'active profile');
+  const server = new EmbeddedServer(dataDir);
   const handle = await server.start({ isTransient: true });
   return {
     url: handle.url,
@@ -50,5 +68,14 @@ export async function openDatabaseTarget(
     release: async () => {
       await server.releaseTransient();
     },
+  };
+}
+
+function profileTarget(credentials: ProfileCredentials, origin: string): DatabaseTarget {
+  const url = profileUrl(credentials);
+  return {
+    url,
+    label: `${redactDatabaseUrl(url)} (${origin} "${credentials.profile.name}")`,
+    release: async () => undefined,
   };
 }

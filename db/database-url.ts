@@ -76,6 +76,9 @@ export const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
 /** How node-postgres fails when its connectionTimeoutMillis runs out: this message, and no code. */
 const PG_CONNECT_TIMEOUT_MESSAGE = 'timeout expired';
 
+/** How node-postgres fails when SSL was asked for and the server has none: this message, and no code. */
+const PG_NO_SSL_MESSAGE = 'The server does not support SSL connections';
+
 /** Turns a failure to connect into one line that says which part was wrong and what to do. */
 export function explainConnectionError(error: unknown, url: URL): Error {
   const where = describeDatabaseUrl(url);
@@ -106,12 +109,28 @@ export function explainConnectionError(error: unknown, url: URL): Error {
       return new UserFacingError(
         `The database "${databaseNameOf(url)}" does not exist on ${hostOf(url)}:${url.port || '5432'}. Create it (createdb) or fix the database URL.`,
       );
+    case 'SELF_SIGNED_CERT_IN_CHAIN':
+    case 'DEPTH_ZERO_SELF_SIGNED_CERT':
+    case 'UNABLE_TO_VERIFY_LEAF_SIGNATURE':
+    case 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY':
+      return new UserFacingError(
+        `The certificate of ${hostOf(url)} is not signed by a CA this computer trusts (${code}). Give the server's CA certificate, or use sslmode=require to encrypt without checking it.`,
+      );
+    case 'ERR_TLS_CERT_ALTNAME_INVALID':
+      return new UserFacingError(
+        `The certificate of ${hostOf(url)} is for another host name. Connect by the name in the certificate, or use sslmode=verify-ca.`,
+      );
     case '57P03':
       return new UserFacingError(
         `PostgreSQL at ${hostOf(url)} is starting up or shutting down; try again in a moment.`,
       );
     default:
       if (error instanceof UserFacingError) return error;
+      if (message === PG_NO_SSL_MESSAGE) {
+        return new UserFacingError(
+          `PostgreSQL at ${hostOf(url)}:${url.port || '5432'} does not accept SSL connections. Enable SSL on the server, or set sslmode=disable if the network is trusted.`,
+        );
+      }
       return new UserFacingError(
         `Can't connect to PostgreSQL (${where}): ${message ?? String(error)}`,
       );

@@ -5,6 +5,7 @@ import { openDatabaseTarget, type DatabaseTarget } from '../database-target';
 /** Options every command accepts, set on the root program. */
 export interface GlobalOptions {
   databaseUrl?: string;
+  profile?: string;
   verbose?: boolean;
 }
 
@@ -24,8 +25,8 @@ export async function withDatabaseTarget<T>(
   command: Command,
   work: (target: DatabaseTarget) => Promise<T>,
 ): Promise<T> {
-  const { databaseUrl } = command.optsWithGlobals<GlobalOptions>();
-  const target = await openDatabaseTarget({ databaseUrl });
+  const { databaseUrl, profile } = command.optsWithGlobals<GlobalOptions>();
+  const target = await openDatabaseTarget({ databaseUrl, profile });
   try {
     return await work(target);
   } finally {

@@ -6,6 +6,7 @@
  */
 import type { z } from 'zod';
 import { authChannels } from './channels/auth';
+import { connectionProfileChannels } from './channels/connection-profiles';
 import { courseChannels } from './channels/courses';
 import { dashboardChannels } from './channels/dashboard';
 import { enrollmentChannels } from './channels/enrollments';
@@ -21,6 +22,7 @@ export const contract = {
   ...dashboardChannels,
   ...userChannels,
   ...migrationChannels,
+  ...connectionProfileChannels,
 } as const;
 
 export type Contract = typeof contract;

@@ -7,6 +7,9 @@ import { loadSessionUser } from '../../db/services/auth';
 import { translateDatabaseError } from '../../db/services/database-errors';
 import { ServiceError } from '../../db/services/service-error';
 import { SignInThrottle } from '../../db/services/sign-in-throttle';
+import { resolveDataDir } from '../../db/data-dir';
+import { ProfileStore } from '../../db/profiles/profile-store';
+import { secretBoxFor } from '../../db/profiles/secret-box';
 import { UserFacingError } from '../../db/user-facing-error';
 import {
   contract,
@@ -51,6 +54,8 @@ export interface RouterOptions {
   db: Database;
   sessions?: SessionStore;
   throttle?: SignInThrottle;
+  /** Default: the profiles beside the embedded database, passwords under the key-file box. */
+  profiles?: ProfileStore;
   logInternalError?: (entry: InternalErrorLog) => void;
 }
 
@@ -68,6 +73,11 @@ const SQL_COURSE_OWNER: Record<OwnedCourseRef['via'], string> = {
  * deactivated or demoted meanwhile can still read for at most this long, and never write.
  */
 const RECENT_USER_MAX_AGE_MS = 2_000;
+
+function defaultProfileStore(): ProfileStore {
+  const dataDir = resolveDataDir();
+  return new ProfileStore(dataDir, secretBoxFor(dataDir));
+}
 
 function defaultLog({ errorId, channel, error }: InternalErrorLog): void {
   const detail = error instanceof Error ? (error.stack ?? error.message) : String(error);
@@ -121,12 +131,14 @@ export class Router {
   readonly db: Database;
   readonly sessions: SessionStore;
   private readonly throttle: SignInThrottle;
+  private readonly profiles: ProfileStore;
   private readonly logInternalError: (entry: InternalErrorLog) => void;
 
   constructor(options: RouterOptions) {
     this.db = options.db;
     this.sessions = options.sessions ?? new SessionStore();
     this.throttle = options.throttle ?? new SignInThrottle();
+    this.profiles = options.profiles ?? defaultProfileStore();
     this.logInternalError = options.logInternalError ?? defaultLog;
   }
 
@@ -193,6 +205,7 @@ export class Router {
           actor,
           ip: options.ip,
           throttle: this.throttle,
+          profiles: this.profiles,
           signal,
           progress: (done, total, message) => {
             if (options.callId && options.onProgress) {

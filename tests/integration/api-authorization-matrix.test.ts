@@ -7,6 +7,7 @@ import { callOk } from '../support/api-results';
 import {
   channelsWithoutExample,
   exampleInput,
+  exampleProfileId,
   type ExampleContext,
 } from '../support/channel-examples';
 import { buildWorld } from '../support/lms-world';
@@ -41,7 +42,8 @@ function accessByContract(channel: Channel, caller: Caller): Access {
   if (spec.roles === 'anonymous') return 'allowed';
   if (caller.role === null) return 'UNAUTHENTICATED';
   if (!spec.roles.includes(caller.role)) return 'FORBIDDEN';
-  if (spec.ownedCourse && caller.role === 'instructor' && !caller.ownsCourse) return 'FORBIDDEN';
+  const isOwnedOnly = spec.ownedCourse !== undefined || spec.ownsEveryQuiz === true;
+  if (isOwnedOnly && caller.role === 'instructor' && !caller.ownsCourse) return 'FORBIDDEN';
   return 'allowed';
 }
 
@@ -100,6 +102,7 @@ async function freshContext(): Promise<ExampleContext> {
     world: await buildWorld(api.db, ownerId),
     staff: { email: SIGN_IN_EMAIL, password: TEST_PASSWORD },
     latestMigration,
+    profileId: await exampleProfileId(api.profiles),
   };
 }
 

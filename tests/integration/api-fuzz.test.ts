@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { channels, contract, type Channel } from '../../electron/api/contract';
 import { createApiHarness, TEST_PASSWORD, type ApiHarness } from '../support/api-harness';
 import { callOk } from '../support/api-results';
-import { exampleInput, type ExampleContext } from '../support/channel-examples';
+import { exampleInput, exampleProfileId, type ExampleContext } from '../support/channel-examples';
 import { hostilePayloads, nestedValue } from '../support/hostile-payloads';
 import { buildWorld } from '../support/lms-world';
 import { tableChecksums, type TableChecksums } from '../support/table-checksum';
@@ -55,6 +55,7 @@ async function freshContext(): Promise<ExampleContext> {
     world: await buildWorld(api.db, ownerId),
     staff: { email: SIGN_IN_EMAIL, password: TEST_PASSWORD },
     latestMigration,
+    profileId: await exampleProfileId(api.profiles),
   };
 }
 

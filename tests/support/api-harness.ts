@@ -1,4 +1,9 @@
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import { Database } from '../../db/connection';
+import { ProfileStore } from '../../db/profiles/profile-store';
+import { keyFileSecretBox } from '../../db/profiles/secret-box';
 import type { StaffRole } from '../../db/schemas/auth';
 import type { ApiResult, Channel, ChannelInput } from '../../electron/api/contract';
 import { Router, type InternalErrorLog } from '../../electron/api/router';
@@ -11,6 +16,8 @@ export interface ApiHarness {
   database: TestDatabase;
   db: Database;
   router: Router;
+  /** The router's connection profiles, in a folder of their own. */
+  profiles: ProfileStore;
   internalErrors: InternalErrorLog[];
   call<C extends Channel>(
     channel: C,
@@ -28,7 +35,13 @@ export async function createApiHarness(): Promise<ApiHarness> {
   const database = await createMigratedDatabase();
   const db = await Database.open(database.url);
   const internalErrors: InternalErrorLog[] = [];
-  const router = new Router({ db, logInternalError: (entry) => internalErrors.push(entry) });
+  const profilesDir = await fs.mkdtemp(path.join(os.tmpdir(), 'lms-profiles-'));
+  const profiles = new ProfileStore(profilesDir, keyFileSecretBox(profilesDir));
+  const router = new Router({
+    db,
+    profiles,
+    logInternalError: (entry) => internalErrors.push(entry),
+  });
   let counter = 0;
   const callRaw = async (channel: string, input: unknown, sessionId: string | null = null) =>
     (await router.call(channel, input, { sessionId, ip: '127.0.0.1', source: 'app' })).result;
@@ -36,6 +49,7 @@ export async function createApiHarness(): Promise<ApiHarness> {
     database,
     db,
     router,
+    profiles,
     internalErrors,
     call: (channel, input, sessionId) => callRaw(channel, input, sessionId),
     callRaw,
@@ -63,6 +77,7 @@ export async function createApiHarness(): Promise<ApiHarness> {
     async close() {
       await db.close();
       await database.drop();
+      await fs.rm(profilesDir, { recursive: true, force: true });
     },
   };
 }

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { channels, type Channel, type ChannelInput } from '../../electron/api/contract';
+import type { ProfileStore } from '../../db/profiles/profile-store';
 import type { LmsWorld, VersionedRef } from './lms-world';
 
 /** What an example input may refer to besides the world's rows. */
@@ -9,6 +10,21 @@ export interface ExampleContext {
   staff: { email: string; password: string };
   /** The newest applied migration: rolling back to it keeps every migration applied. */
   latestMigration: string;
+  /** A saved connection profile of the router's computer. */
+  profileId: string;
+}
+
+/** A saved profile for the examples that need one, under a name no other world uses. */
+export async function exampleProfileId(profiles: ProfileStore): Promise<string> {
+  const saved = await profiles.save({
+    name: `Example ${freshTag()}`,
+    host: 'db.example.org',
+    port: 5432,
+    database: 'lms',
+    user: 'lms_admin',
+    sslMode: 'verify-full',
+  });
+  return saved.id;
 }
 
 /** One valid input per channel, built from a fresh world; the type insists that none is missing. */
@@ -157,6 +173,26 @@ export const channelExamples: ChannelExamples = {
   // Nothing is pending in a migrated test database: applying all is a no-op.
   'migrations.apply': () => ({}),
   'migrations.rollback': ({ latestMigration }) => ({ to: latestMigration }),
+
+  'profiles.list': () => ({}),
+  'profiles.save': () => ({
+    name: `Central ${freshTag()}`,
+    host: 'db.example.org',
+    database: 'lms',
+    user: 'lms_admin',
+    password: 'a secret',
+  }),
+  'profiles.remove': ({ profileId }) => ({ id: profileId }),
+  'profiles.activate': ({ profileId }) => ({ id: profileId }),
+  // Unreachable on purpose: a test reports the failure as its answer, quickly.
+  'profiles.test': () => ({
+    name: 'Nowhere',
+    host: '127.0.0.1',
+    port: 1,
+    database: 'lms',
+    user: 'nobody',
+    sslMode: 'disable',
+  }),
 };
 
 /** The example input of `channel` (a runtime lookup: a channel the table lacks throws, naming it). */

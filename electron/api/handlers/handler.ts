@@ -1,6 +1,7 @@
 import type { Transaction } from 'sequelize';
 import type { z } from 'zod';
 import type { Database } from '../../../db/connection';
+import type { ProfileStore } from '../../../db/profiles/profile-store';
 import type { SessionUser } from '../../../db/schemas/auth';
 import type { SignInThrottle } from '../../../db/services/sign-in-throttle';
 import type { Channel, Contract } from '../contract';
@@ -16,6 +17,8 @@ export interface HandlerContext<T extends Transaction | undefined = Transaction 
   actor: SessionUser | null;
   ip: string | null;
   throttle: SignInThrottle;
+  /** This computer's connection profiles. */
+  profiles: ProfileStore;
   /** Aborted when the caller cancels a long call. */
   signal: AbortSignal;
   /** Reports progress of long work. */

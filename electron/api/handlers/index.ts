@@ -1,5 +1,6 @@
 import type { Channel } from '../contract';
 import { authHandlers } from './auth';
+import { connectionProfileHandlers } from './connection-profiles';
 import { courseHandlers } from './courses';
 import { dashboardHandlers } from './dashboard';
 import { enrollmentHandlers } from './enrollments';
@@ -17,4 +18,5 @@ export const handlers: HandlerTable<Channel> = {
   ...dashboardHandlers,
   ...userHandlers,
   ...migrationHandlers,
+  ...connectionProfileHandlers,
 };
