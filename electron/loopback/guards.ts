@@ -1,39 +1,14 @@
 /**
  * What keeps the loopback host to its own page: the Host and Origin checks (DNS rebinding, other
- * sites), the launch token, and the response headers that keep the page from being framed,
- * sniffed or leaking its address.
+ * sites), the launch token, and the renderer's security headers on every response.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { RENDERER_SECURITY_HEADERS } from '../content-security';
 
-/**
- * Sent with every response. Scripts, styles and connections only from the page's own origin;
- * inline style attributes stay allowed because React sets `style` props. No framing, no plugins,
- * no `<base>` or form tricks.
- */
-export const SECURITY_HEADERS: Readonly<Record<string, string>> = {
-  'Content-Security-Policy': [
-    "default-src 'self'",
-    "script-src 'self'",
-    "style-src 'self' 'unsafe-inline'",
-    "img-src 'self' data:",
-    "font-src 'self'",
-    "connect-src 'self'",
-    "object-src 'none'",
-    "base-uri 'none'",
-    "form-action 'none'",
-    "frame-ancestors 'none'",
-  ].join('; '),
-  'X-Content-Type-Options': 'nosniff',
-  'Referrer-Policy': 'no-referrer',
-  'X-Frame-Options': 'DENY',
-  'Cross-Origin-Opener-Policy': 'same-origin',
-  'Cross-Origin-Resource-Policy': 'same-origin',
-  'Permissions-Policy': 'camera=(), microphone=(), geolocation=(), usb=(), serial=()',
-};
-
+/** Sets the renderer's security headers, Content Security Policy among them, on a response. */
 export function setSecurityHeaders(res: ServerResponse): void {
-  for (const [name, value] of Object.entries(SECURITY_HEADERS)) res.setHeader(name, value);
+  for (const [name, value] of Object.entries(RENDERER_SECURITY_HEADERS)) res.setHeader(name, value);
 }
 
 /**
