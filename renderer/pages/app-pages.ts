@@ -1,5 +1,6 @@
 import type { ComponentType } from 'react';
 import type { SessionUser } from '../hooks/use-session';
+import { ConnectionsPage } from './connections-page';
 import { CoursesPage } from './courses-page';
 import { MigrationsPage } from './migrations-page';
 import { UsersPage } from './users-page';
@@ -34,6 +35,7 @@ export const appPages: readonly AppPage[] = [
     component: CoursesPage,
   },
   { path: '/migrations', label: 'Migrations', roles: ['admin'], component: MigrationsPage },
+  { path: '/connections', label: 'Connections', roles: ['admin'], component: ConnectionsPage },
 ];
 
 export function pagesFor(role: SessionUser['role']): AppPage[] {
