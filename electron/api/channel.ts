@@ -17,6 +17,11 @@ export interface ChannelSpec<I extends z.ZodType = z.ZodType, O extends z.ZodTyp
   roles: readonly StaffRole[] | 'anonymous';
   /** Instructors may call it only for a course they own, named by this input field. */
   ownedCourse?: OwnedCourseRef;
+  /**
+   * Instructors may call it only for quizzes of courses they own, and its input names many (a
+   * bulk selection): the service checks every one in the query that reads them.
+   */
+  ownsEveryQuiz?: boolean;
   /** Whether a successful call starts the caller's session (sign-in, setup) or ends it (sign-out). */
   session?: 'start' | 'end';
   /** Long work: it reports progress events and can be cancelled. */

@@ -11,6 +11,7 @@ import { courseChannels } from './channels/courses';
 import { dashboardChannels } from './channels/dashboard';
 import { enrollmentChannels } from './channels/enrollments';
 import { migrationChannels } from './channels/migrations';
+import { quizBulkChannels } from './channels/quiz-bulk';
 import { quizChannels } from './channels/quizzes';
 import { userChannels } from './channels/users';
 
@@ -18,6 +19,7 @@ export const contract = {
   ...authChannels,
   ...courseChannels,
   ...quizChannels,
+  ...quizBulkChannels,
   ...enrollmentChannels,
   ...dashboardChannels,
   ...userChannels,

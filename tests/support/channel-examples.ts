@@ -106,6 +106,38 @@ export const channelExamples: ChannelExamples = {
     toIndex: 0,
   }),
 
+  'quizzes.bulk.search': ({ world }) => ({ courseId: world.course.id, text: '2 + 2' }),
+  'quizzes.bulk.preview': ({ world }) => ({
+    selection: [{ quizId: world.quiz.id, questionId: world.quiz.questionId }],
+    operation: { kind: 'replace', find: '2 + 2', replaceWith: 'two plus two' },
+  }),
+  'quizzes.bulk.apply': ({ world }) => ({
+    selection: [{ quizId: world.quiz.id, questionId: world.quiz.questionId }],
+    operation: { kind: 'setPoints', points: 3 },
+    expectedVersions: [{ quizId: world.quiz.id, version: world.quiz.version }],
+  }),
+  // An undo of a write that left the quiz at its current version: puts back these options.
+  'quizzes.bulk.undo': ({ world }) => ({
+    quizzes: [
+      {
+        quizId: world.quiz.id,
+        version: world.quiz.version,
+        isPublished: false,
+        options: {
+          questions: [
+            { id: world.quiz.questionId, kind: 'true_false', text: 'Restored.', answer: true },
+          ],
+        },
+      },
+    ],
+  }),
+  'quizzes.bulk.editQuestion': ({ world }) => ({
+    quizId: world.quiz.id,
+    version: world.quiz.version,
+    questionId: world.quiz.questionId,
+    changes: { text: '2 + 2 equals?', points: 2 },
+  }),
+
   'enrollments.list': ({ world }) => ({ courseId: world.course.id }),
   'enrollments.enrollMany': ({ world }) => ({
     courseId: world.course.id,

@@ -6,6 +6,7 @@ import { dashboardHandlers } from './dashboard';
 import { enrollmentHandlers } from './enrollments';
 import type { HandlerTable } from './handler';
 import { migrationHandlers } from './migrations';
+import { quizBulkHandlers } from './quiz-bulk';
 import { quizHandlers } from './quizzes';
 import { userHandlers } from './users';
 
@@ -14,6 +15,7 @@ export const handlers: HandlerTable<Channel> = {
   ...authHandlers,
   ...courseHandlers,
   ...quizHandlers,
+  ...quizBulkHandlers,
   ...enrollmentHandlers,
   ...dashboardHandlers,
   ...userHandlers,
