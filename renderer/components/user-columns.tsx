@@ -1,13 +1,22 @@
-import { Badge, Text } from '@mantine/core';
+import { Anchor, Badge, Text } from '@mantine/core';
 import { formatDate, formatDateTime } from '../format';
+import { hrefOf } from '../hooks/use-hash-path';
 import type { UserSummary } from '../hooks/use-users-list';
 import { gridColumnHelper } from './data-grid';
 
 const column = gridColumnHelper<UserSummary>();
 
-/** The users grid's columns. */
+/** The address of a user's detail view. */
+export function userPath(user: { id: string }): string {
+  return `/users/${user.id}`;
+}
+
+/** The users grid's columns; a name opens the user's page (Enter on it, as on any link). */
 export const userColumns = column.columns([
-  column.accessor('fullName', { header: 'Name' }),
+  column.accessor('fullName', {
+    header: 'Name',
+    cell: (info) => <Anchor href={hrefOf(userPath(info.row.original))}>{info.getValue()}</Anchor>,
+  }),
   column.accessor('email', { header: 'Email' }),
   column.accessor('role', {
     header: 'Role',

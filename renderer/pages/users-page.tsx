@@ -2,23 +2,30 @@ import {
   Badge,
   Button,
   Group,
-  Loader,
+  Kbd,
+  Modal,
   NativeSelect,
   Stack,
-  Code,
   TextInput,
   Title,
 } from '@mantine/core';
-import { useDebouncedValue } from '@mantine/hooks';
-import { useState } from 'react';
-import { ErrorAlert } from '../components/error-alert';
-import { ExportUsersButton } from '../components/export-users-button';
-import { EmptyState } from '../components/empty-state';
+import { useDebouncedValue, useHotkeys } from '@mantine/hooks';
+import { notifications } from '@mantine/notifications';
+import { useEffect, useMemo, useRef, useState } from 'react';
+import { BulkUserActions } from '../components/bulk-user-actions';
 import { DataGrid } from '../components/data-grid';
-import { ListStatus } from '../components/list-status';
-import { userColumns, userColumnWidths } from '../components/user-columns';
-import { useUsersList, type UserRole } from '../hooks/use-users-list';
+import { EmptyState } from '../components/empty-state';
+import { ExportUsersButton } from '../components/export-users-button';
+import { ImportUsersDialog } from '../components/import-users-dialog';
+import { ListBody } from '../components/list-body';
+import { userColumns, userColumnWidths, userPath } from '../components/user-columns';
+import { UserForm } from '../components/user-form';
+import { navigate } from '../hooks/use-hash-path';
+import { usePageCommands } from '../hooks/use-page-commands';
+import { useRowSelection } from '../hooks/use-row-selection';
+import { useUsersList, type UserRole, type UserSummary } from '../hooks/use-users-list';
 import type { PageProps } from './app-pages';
+import { UserDetailView } from './user-detail-view';
 
 /** Waits this long after the last keystroke before searching, so typing a name is one query, not six. */
 const SEARCH_DEBOUNCE_MS = 250;
@@ -35,18 +42,71 @@ function isUserRole(value: string): value is UserRole {
   return ROLE_OPTIONS.some((option) => option.value !== '' && option.value === value);
 }
 
-/** Everyone in the database, searchable as you type and filtered by role. */
-export function UsersPage({ isReadOnly }: PageProps) {
+/** The dialogs the list page opens from its own addresses, so a command or a link can open them. */
+const DIALOG_PATHS = { new: '/users/new', import: '/users/import' } as const;
+type ListDialog = keyof typeof DIALOG_PATHS;
+
+const userId = (user: UserSummary): string => user.id;
+
+/**
+ * The users page: the list at `#/users` (with its New user and Import dialogs at `#/users/new`
+ * and `#/users/import`), or one user's page at `#/users/<id>`.
+ */
+export function UsersPage(props: PageProps) {
+  const segment = props.subPath.slice(1);
+  if (segment === 'new' || segment === 'import' || segment === '') {
+    return <UsersList {...props} dialog={segment === '' ? null : segment} />;
+  }
+  return <UserDetailView userId={segment} isReadOnly={props.isReadOnly} />;
+}
+
+/** Everyone in the database, searchable as you type, filtered by role, selectable for bulk changes. */
+function UsersList({ isReadOnly, dialog }: PageProps & { dialog: ListDialog | null }) {
   const [search, setSearch] = useState('');
   const [role, setRole] = useState<UserRole | null>(null);
   const [debouncedSearch] = useDebouncedValue(search, SEARCH_DEBOUNCE_MS);
+  const searchRef = useRef<HTMLInputElement>(null);
   const filter = { search: debouncedSearch, role };
   const list = useUsersList(filter);
+  const { selection, selectedRows } = useRowSelection(list.items, userId);
   const isFiltered = search.trim() !== '' || role !== null;
   const clearFilters = (): void => {
     setSearch('');
     setRole(null);
   };
+  // A new filter shows other people: a selection made under the old one must not act on them.
+  const clearSelection = selection.clear;
+  // Only the filter matters here: `clearSelection` is a new function every render.
+  useEffect(() => clearSelection(), [debouncedSearch, role]);
+
+  const openDialog = (which: ListDialog): void => {
+    if (!isReadOnly) navigate(DIALOG_PATHS[which]);
+  };
+  const closeDialog = (): void => navigate('/users');
+
+  useHotkeys([
+    ['/', () => searchRef.current?.focus()],
+    ['n', () => openDialog('new')],
+    ['i', () => openDialog('import')],
+  ]);
+  usePageCommands(
+    useMemo(
+      () => [
+        { id: 'users-search', label: 'Search users', onClick: () => searchRef.current?.focus() },
+        ...(isReadOnly
+          ? []
+          : [
+              { id: 'users-new', label: 'New user', onClick: () => navigate(DIALOG_PATHS.new) },
+              {
+                id: 'users-import',
+                label: 'Import users from CSV',
+                onClick: () => navigate(DIALOG_PATHS.import),
+              },
+            ]),
+      ],
+      [isReadOnly],
+    ),
+  );
 
   return (
     <Stack h="100%" gap="md">
@@ -55,18 +115,32 @@ export function UsersPage({ isReadOnly }: PageProps) {
           Users
         </Title>
         <Group align="flex-start">
-          {isReadOnly && (
+          {isReadOnly ? (
             <Badge variant="outline" color="dark" mt={8}>
               Read-only
             </Badge>
+          ) : (
+            <>
+              <Button onClick={() => openDialog('new')} rightSection={<Kbd size="xs">N</Kbd>}>
+                New user
+              </Button>
+              <Button
+                variant="default"
+                onClick={() => openDialog('import')}
+                rightSection={<Kbd size="xs">I</Kbd>}
+              >
+                Import CSV
+              </Button>
+            </>
           )}
           <ExportUsersButton filter={filter} />
         </Group>
       </Group>
       <Group align="flex-end">
         <TextInput
+          ref={searchRef}
           label="Search users"
-          description="By name or email, anywhere in it"
+          description="By name or email, anywhere in it (press / to jump here)"
           type="search"
           value={search}
           onChange={(event) => setSearch(event.currentTarget.value)}
@@ -87,50 +161,61 @@ export function UsersPage({ isReadOnly }: PageProps) {
           </Button>
         )}
       </Group>
-      <ListStatus
+      {!isReadOnly && selection.count > 0 && (
+        <BulkUserActions selected={selectedRows} onClear={selection.clear} />
+      )}
+      <ListBody
         noun={['user', 'users']}
-        count={list.items.length}
-        isPending={list.isPending}
-        hasMore={list.hasNextPage}
-        isFetching={list.isFetching}
-      />
-      {list.isError ? (
-        <ErrorAlert
-          title="Couldn't load users"
-          error={list.error}
-          onRetry={() => void list.refetch()}
-        />
-      ) : list.isPending ? (
-        <Loader size="sm" aria-label="Loading users" />
-      ) : list.items.length === 0 ? (
-        isFiltered ? (
+        list={list}
+        isFiltered={isFiltered}
+        onClearFilters={clearFilters}
+        noMatchHint="Check the spelling, search for a shorter part of the name, or show every role."
+        empty={
           <EmptyState
-            title="No users match these filters"
+            title="No users yet"
             action={
-              <Button variant="light" onClick={clearFilters}>
-                Show all users
-              </Button>
+              !isReadOnly && (
+                <Button variant="light" onClick={() => openDialog('import')}>
+                  Import users from CSV
+                </Button>
+              )
             }
           >
-            Check the spelling, search for a shorter part of the name, or show every role.
+            {isReadOnly
+              ? 'Users appear here once an admin adds or imports them.'
+              : 'Add people one at a time with New user, or many at once from a CSV file with the columns email, full_name and role.'}
           </EmptyState>
-        ) : (
-          <EmptyState title="No users yet">
-            Add students and staff from a CSV file (columns email, full_name, role) with{' '}
-            <Code>lms-admin users import FILE</Code>; they appear here once it finishes.
-          </EmptyState>
-        )
-      ) : (
+        }
+      >
         <DataGrid
           label="Users"
           rows={list.items}
           columns={userColumns}
           columnWidths={userColumnWidths}
-          getRowId={(user) => user.id}
+          getRowId={userId}
+          rowLabel={(user) => user.email}
           hasMore={list.hasNextPage}
           isLoadingMore={list.isFetchingNextPage}
           onLoadMore={() => void list.fetchNextPage()}
+          {...(!isReadOnly && { selection })}
         />
+      </ListBody>
+      {!isReadOnly && (
+        <>
+          <Modal opened={dialog === 'new'} onClose={closeDialog} title="New user">
+            <UserForm
+              onCancel={closeDialog}
+              onSaved={(user) => {
+                notifications.show({
+                  title: 'User created',
+                  message: `${user.fullName} (${user.email}) is added.`,
+                });
+                navigate(userPath(user), { replace: true });
+              }}
+            />
+          </Modal>
+          <ImportUsersDialog opened={dialog === 'import'} onClose={closeDialog} />
+        </>
       )}
     </Stack>
   );
