@@ -7,6 +7,14 @@ import {
   explainConnectionError,
   parseDatabaseUrl,
 } from './database-url';
+import fs from 'node:fs/promises';
+import { REVIEW_REQUIRED_MARKER } from './migration-authoring/migration-file';
+import {
+  assessRiskySteps,
+  findRiskySteps,
+  type RiskyStep,
+} from './migration-authoring/risky-steps';
+import { recordMigration, sqlForPsql, type RecordedRun } from './migration-authoring/sql-preview';
 import type { MigrationDb } from './migration';
 import { MigrationFolder, type MigrationFile } from './migration-source';
 import { UserFacingError } from './user-facing-error';
@@ -54,6 +62,36 @@ export type MigratorEvents = {
 /** How far `down` goes: to a migration (kept applied), to `0` (nothing applied), or a number of steps. */
 export type DownTarget = { to: string | 0; step?: never } | { step: number; to?: never };
 
+/** What `up` applies: all pending migrations or up to and including `to`. */
+export interface UpTarget {
+  to?: string;
+  /** Runs steps that drop data or lock a large table; without it `up` refuses them, listing them. */
+  allowDestructive?: boolean;
+}
+
+/** A migration as a run would execute it, recorded without executing it. */
+export interface MigrationPreview extends RecordedRun {
+  name: string;
+  /** sha256 of the file, as the ledger records it. */
+  checksum: string;
+  direction: 'up' | 'down';
+  /** Steps that drop data or lock a table, with the rows they touch on this database. */
+  riskySteps: RiskyStep[];
+}
+
+/** `up` met steps that lose data or lock a large table and was not told to run them. */
+export class DestructiveMigrationError extends UserFacingError {
+  constructor(readonly previews: MigrationPreview[]) {
+    const steps = previews.flatMap((preview) =>
+      preview.riskySteps.map((step) => `${preview.name} ${step.message}`),
+    );
+    super(
+      `Refusing to migrate: ${steps.join('; ')}. Nothing was applied. Review the steps ` +
+        '(`lms-admin migrate up --sql`), then run again with --allow-destructive to go ahead.',
+    );
+  }
+}
+
 export interface MigratorOptions {
   databaseUrl: string;
   folder?: MigrationFolder;
@@ -84,6 +122,13 @@ export class MigrationCancelledError extends UserFacingError {
 /** A fixed key for `pg_advisory_lock`: every LMS Admin process migrating this database takes the same one. */
 const MIGRATION_LOCK_KEY = 4_242_001_001;
 const LEDGER_TABLE = 'schema_migrations';
+const LEDGER_DDL = `CREATE TABLE IF NOT EXISTS ${LEDGER_TABLE} (
+  name text PRIMARY KEY,
+  checksum text NOT NULL,
+  applied_at timestamptz NOT NULL DEFAULT now(),
+  execution_ms integer NOT NULL CHECK (execution_ms >= 0),
+  applied_by text NOT NULL
+)`;
 
 /** Applies and reverts migrations: umzug runs them; this adds the ledger, checksums, one transaction each, and a lock. */
 export class Migrator extends EventEmitter<MigratorEvents> {
@@ -112,25 +157,22 @@ export class Migrator extends EventEmitter<MigratorEvents> {
     return compare(applied, listing.files, listing.misnamed);
   }
 
-  /** Applies pending migrations, all or up to and including `to`. Returns the names applied. */
-  async up(options: { to?: string } = {}): Promise<string[]> {
+  /**
+   * Applies pending migrations, all or up to and including `to`. Returns the names applied.
+   * Refuses (DestructiveMigrationError, nothing applied) steps that drop data or lock a large
+   * table unless `allowDestructive`.
+   */
+  async up(options: UpTarget = {}): Promise<string[]> {
     return this.withLock(async (client) => {
       const { status, files } = await this.validated(client);
-      let pending = status.pending;
-      if (options.to !== undefined) {
-        const target = options.to;
-        const index = pending.indexOf(target);
-        if (index === -1) {
-          const isApplied = status.applied.some((entry) => entry.name === target);
-          throw new UserFacingError(
-            isApplied
-              ? `Migration "${target}" is already applied; nothing to do.`
-              : `Couldn't find migration "${target}" to apply. Pending: ${pending.join(', ') || 'none'}.`,
-          );
-        }
-        pending = pending.slice(0, index + 1);
-      }
+      const pending = pendingUpTo(status, options.to);
       const toRun = pending.map((name) => files.get(name)).filter((file) => file !== undefined);
+      if (!options.allowDestructive) {
+        const risky = (await this.previewFiles(client, toRun, 'up')).filter(
+          (preview) => preview.riskySteps.length > 0,
+        );
+        if (risky.length > 0) throw new DestructiveMigrationError(risky);
+      }
       await this.run(client, toRun, 'up');
       return pending;
     });
@@ -140,27 +182,7 @@ export class Migrator extends EventEmitter<MigratorEvents> {
   async down(target: DownTarget = { step: 1 }): Promise<string[]> {
     return this.withLock(async (client) => {
       const { status, files } = await this.validated(client);
-      const appliedNames = status.applied.map((entry) => entry.name);
-      let count: number;
-      if (target.step !== undefined) {
-        if (!Number.isInteger(target.step) || target.step < 1) {
-          throw new UserFacingError(
-            `--step must be a whole number of at least 1, not ${target.step}.`,
-          );
-        }
-        count = Math.min(target.step, appliedNames.length);
-      } else if (target.to === 0) {
-        count = appliedNames.length;
-      } else {
-        const index = appliedNames.indexOf(target.to);
-        if (index === -1) {
-          throw new UserFacingError(
-            `Couldn't find applied migration "${target.to}" to go down to. Applied: ${appliedNames.join(', ') || 'none'}.`,
-          );
-        }
-        count = appliedNames.length - index - 1;
-      }
-      const toRevert = appliedNames.slice(appliedNames.length - count);
+      const toRevert = revertList(status, target);
       await this.run(
         client,
         toRevert.map((name) => files.get(name)).filter((file) => file !== undefined),
@@ -168,6 +190,77 @@ export class Migrator extends EventEmitter<MigratorEvents> {
       );
       return toRevert.reverse();
     });
+  }
+
+  /**
+   * What `up` (to `to`) or `down` (to `target`) would execute, migration by migration, without
+   * executing any of it; with the risky steps and the rows they'd touch here.
+   */
+  async preview(
+    request: { direction: 'up'; to?: string } | { direction: 'down'; target: DownTarget },
+  ): Promise<MigrationPreview[]> {
+    const client = await this.connect();
+    const { status, files } = await this.validated(client);
+    const names =
+      request.direction === 'up'
+        ? pendingUpTo(status, request.to)
+        : revertList(status, request.target).reverse();
+    return this.previewFiles(
+      client,
+      names.map((name) => files.get(name)).filter((file) => file !== undefined),
+      request.direction,
+    );
+  }
+
+  /**
+   * The SQL script of a preview for psql: the lock and ledger `up`/`down` use, each migration in
+   * a transaction of its own with its ledger change, as a run would do it.
+   */
+  static scriptOf(previews: readonly MigrationPreview[]): string {
+    const lines = [
+      `-- ${previews.length} migration(s), each in one transaction with its ledger row, as \`lms-admin migrate\` runs them.`,
+      `SELECT pg_advisory_lock(${MIGRATION_LOCK_KEY});`,
+      `${LEDGER_DDL};`,
+    ];
+    for (const [index, preview] of previews.entries()) {
+      lines.push('', `-- ${preview.name} (${preview.direction})`);
+      for (const caveat of preview.caveats) lines.push(`-- Not exact: ${caveat}.`);
+      for (const step of preview.riskySteps) lines.push(`-- Warning: ${step.message}.`);
+      lines.push('BEGIN;');
+      preview.queries.forEach((query, step) =>
+        lines.push(sqlForPsql(query, `${index + 1}_${step + 1}`)),
+      );
+      lines.push(
+        preview.direction === 'up'
+          ? `INSERT INTO ${LEDGER_TABLE} (name, checksum, execution_ms, applied_by) VALUES ('${preview.name}', '${preview.checksum}', 0, current_user);`
+          : `DELETE FROM ${LEDGER_TABLE} WHERE name = '${preview.name}';`,
+        'COMMIT;',
+      );
+    }
+    lines.push('', `SELECT pg_advisory_unlock(${MIGRATION_LOCK_KEY});`);
+    return `${lines.join('\n')}\n`;
+  }
+
+  private async previewFiles(
+    client: pg.Client,
+    files: readonly MigrationFile[],
+    direction: 'up' | 'down',
+  ): Promise<MigrationPreview[]> {
+    const previews: MigrationPreview[] = [];
+    for (const file of files) {
+      const recorded = await recordMigration(await this.folder.load(file), direction);
+      const steps = await findRiskySteps(
+        recorded.queries.map((query) => query.sql.trim().replace(/;?\s*$/, ';')).join('\n'),
+      ).catch(() => []);
+      previews.push({
+        name: file.name,
+        checksum: file.checksum,
+        direction,
+        ...recorded,
+        riskySteps: await assessRiskySteps(client, steps),
+      });
+    }
+    return previews;
   }
 
   /**
@@ -266,13 +359,7 @@ export class Migrator extends EventEmitter<MigratorEvents> {
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
     try {
-      await client.query(`CREATE TABLE IF NOT EXISTS ${LEDGER_TABLE} (
-        name text PRIMARY KEY,
-        checksum text NOT NULL,
-        applied_at timestamptz NOT NULL DEFAULT now(),
-        execution_ms integer NOT NULL CHECK (execution_ms >= 0),
-        applied_by text NOT NULL
-      )`);
+      await client.query(LEDGER_DDL);
       return await work(client);
     } finally {
       // Unlocking fails only on a lost connection, whose session holds no lock any more; throwing
@@ -342,6 +429,14 @@ export class Migrator extends EventEmitter<MigratorEvents> {
     file: MigrationFile,
     direction: 'up' | 'down',
   ): Promise<void> {
+    const unresolved = (await fs.readFile(file.path, 'utf8'))
+      .split('\n')
+      .flatMap((line, index) => (line.includes(REVIEW_REQUIRED_MARKER) ? [index + 1] : []));
+    if (unresolved.length > 0) {
+      throw new UserFacingError(
+        `Migration ${file.name} has notes marked ${REVIEW_REQUIRED_MARKER} (line ${unresolved.join(', ')} of ${file.path}): resolve each, delete the marker, then run again.`,
+      );
+    }
     const migration = await this.folder.load(file);
     const db: MigrationDb = {
       query: (sql, params) => client.query(sql, params ? [...params] : undefined),
@@ -408,6 +503,44 @@ async function readLedger(client: pg.Client): Promise<AppliedMigration[]> {
     executionMs: row.execution_ms,
     appliedBy: row.applied_by,
   }));
+}
+
+/** The pending migrations `up` applies: all, or up to and including `to`. */
+function pendingUpTo(status: MigrationStatus, to: string | undefined): string[] {
+  if (to === undefined) return status.pending;
+  const index = status.pending.indexOf(to);
+  if (index === -1) {
+    const isApplied = status.applied.some((entry) => entry.name === to);
+    throw new UserFacingError(
+      isApplied
+        ? `Migration "${to}" is already applied; nothing to do.`
+        : `Couldn't find migration "${to}" to apply. Pending: ${status.pending.join(', ') || 'none'}.`,
+    );
+  }
+  return status.pending.slice(0, index + 1);
+}
+
+/** The applied migrations `down` reverts for `target`, oldest first. */
+function revertList(status: MigrationStatus, target: DownTarget): string[] {
+  const appliedNames = status.applied.map((entry) => entry.name);
+  let count: number;
+  if (target.step !== undefined) {
+    if (!Number.isInteger(target.step) || target.step < 1) {
+      throw new UserFacingError(`--step must be a whole number of at least 1, not ${target.step}.`);
+    }
+    count = Math.min(target.step, appliedNames.length);
+  } else if (target.to === 0) {
+    count = appliedNames.length;
+  } else {
+    const index = appliedNames.indexOf(target.to);
+    if (index === -1) {
+      throw new UserFacingError(
+        `Couldn't find applied migration "${target.to}" to go down to. Applied: ${appliedNames.join(', ') || 'none'}.`,
+      );
+    }
+    count = appliedNames.length - index - 1;
+  }
+  return appliedNames.slice(appliedNames.length - count);
 }
 
 function compare(

@@ -6,6 +6,7 @@ import {
   type InferCreationAttributes,
   type Sequelize,
 } from 'sequelize';
+import type { TableRules } from './table-rules';
 import { commonColumns, commonModelOptions, foreignKey } from './columns';
 
 /** A course, owned by its instructor; its lessons and quizzes go with it. */
@@ -54,3 +55,12 @@ export function defineCourseModel(sequelize: Sequelize) {
 
 export type CourseModel = ReturnType<typeof defineCourseModel>;
 export type Course = InstanceType<CourseModel>;
+
+/** The courses table's CHECK constraints, which model options can't express. */
+export const courseTableRules: TableRules = {
+  checks: {
+    courses_slug_check: "slug ~ '^[a-z0-9]+(-[a-z0-9]+)*$' AND length(slug) <= 100",
+    courses_title_check: "btrim(title) <> ''",
+    courses_metadata_check: "jsonb_typeof(metadata) = 'object'",
+  },
+};

@@ -6,6 +6,7 @@ import {
   type InferCreationAttributes,
   type Sequelize,
 } from 'sequelize';
+import type { TableRules } from './table-rules';
 import { commonColumns, commonModelOptions, foreignKey } from './columns';
 import { enrollmentStatuses, type EnrollmentStatus } from './enums';
 
@@ -54,3 +55,10 @@ export function defineEnrollmentModel(sequelize: Sequelize) {
 
 export type EnrollmentModel = ReturnType<typeof defineEnrollmentModel>;
 export type Enrollment = InstanceType<EnrollmentModel>;
+
+/** The enrollments table's CHECK constraints, which model options can't express. */
+export const enrollmentTableRules: TableRules = {
+  checks: {
+    enrollments_completed_at_check: 'completed_at IS NULL OR completed_at >= enrolled_at',
+  },
+};

@@ -6,6 +6,7 @@ import {
   type InferCreationAttributes,
   type Sequelize,
 } from 'sequelize';
+import type { TableRules } from './table-rules';
 import { commonColumns, commonModelOptions, foreignKey } from './columns';
 import { progressStatuses, type ProgressStatus } from './enums';
 
@@ -56,3 +57,8 @@ export function defineLessonProgressModel(sequelize: Sequelize) {
 
 export type LessonProgressModel = ReturnType<typeof defineLessonProgressModel>;
 export type LessonProgress = InstanceType<LessonProgressModel>;
+
+/** The lesson_progress table's CHECK constraints, which model options can't express. */
+export const lessonProgressTableRules: TableRules = {
+  checks: { lesson_progress_time_spent_seconds_check: 'time_spent_seconds >= 0' },
+};

@@ -6,6 +6,7 @@ import {
   type InferCreationAttributes,
   type Sequelize,
 } from 'sequelize';
+import type { TableRules } from './table-rules';
 import { commonColumns, commonModelOptions, foreignKey } from './columns';
 
 /** A lesson of a course, at a position unique within it. */
@@ -25,8 +26,7 @@ export function defineLessonModel(sequelize: Sequelize) {
   Lesson.init(
     {
       ...commonColumns,
-      // (course_id, position) is a deferrable unique constraint, declared in the migration:
-      // Sequelize can't express DEFERRABLE.
+      // (course_id, position) is deferrable: see lessonTableRules.
       courseId: { ...foreignKey('courses', 'CASCADE'), unique: 'lessons_course_id_position_key' },
       position: {
         type: DataTypes.INTEGER,
@@ -45,3 +45,14 @@ export function defineLessonModel(sequelize: Sequelize) {
 
 export type LessonModel = ReturnType<typeof defineLessonModel>;
 export type Lesson = InstanceType<LessonModel>;
+
+/** The lessons table's CHECK constraints and deferred unique key, which model options can't express. */
+export const lessonTableRules: TableRules = {
+  checks: {
+    lessons_position_check: 'position >= 1',
+    lessons_title_check: "btrim(title) <> ''",
+    lessons_duration_minutes_check: 'duration_minutes IS NULL OR duration_minutes >= 0',
+  },
+  // Checked at the end of each statement, so one UPDATE can reorder a course's lessons.
+  deferrableUniques: ['lessons_course_id_position_key'],
+};

@@ -6,6 +6,7 @@ import {
   type InferCreationAttributes,
   type Sequelize,
 } from 'sequelize';
+import type { TableRules } from './table-rules';
 import { commonColumns, commonModelOptions, foreignKey } from './columns';
 import { attemptStatuses, type AttemptStatus } from './enums';
 
@@ -69,3 +70,13 @@ export function defineQuizAttemptModel(sequelize: Sequelize) {
 
 export type QuizAttemptModel = ReturnType<typeof defineQuizAttemptModel>;
 export type QuizAttempt = InstanceType<QuizAttemptModel>;
+
+/** The quiz_attempts table's CHECK constraints, which model options can't express. */
+export const quizAttemptTableRules: TableRules = {
+  checks: {
+    quiz_attempts_attempt_number_check: 'attempt_number >= 1',
+    quiz_attempts_max_score_check: 'max_score IS NULL OR max_score >= 0',
+    quiz_attempts_score_check: 'score IS NULL OR max_score IS NULL OR score <= max_score',
+    quiz_attempts_submitted_at_check: 'submitted_at IS NULL OR submitted_at >= started_at',
+  },
+};

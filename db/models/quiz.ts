@@ -7,6 +7,7 @@ import {
   type InferCreationAttributes,
   type Sequelize,
 } from 'sequelize';
+import type { TableRules } from './table-rules';
 import { commonColumns, commonModelOptions, foreignKey } from './columns';
 
 /** A quiz of a course; its questions and choices live in `options` (validated by zod at every edge). */
@@ -52,3 +53,14 @@ export function defineQuizModel(sequelize: Sequelize) {
 
 export type QuizModel = ReturnType<typeof defineQuizModel>;
 export type Quiz = InstanceType<QuizModel>;
+
+/** The quizzes table's CHECK constraints, which model options can't express. */
+export const quizTableRules: TableRules = {
+  checks: {
+    quizzes_title_check: "btrim(title) <> ''",
+    quizzes_pass_score_check: 'pass_score IS NULL OR pass_score >= 0',
+    // "options ? 'questions'" first: jsonb_typeof of a missing key is NULL, and a NULL CHECK passes.
+    quizzes_options_check:
+      "jsonb_typeof(options) = 'object' AND options ? 'questions' AND jsonb_typeof(options -> 'questions') = 'array'",
+  },
+};

@@ -6,6 +6,7 @@ import {
   type InferCreationAttributes,
   type Sequelize,
 } from 'sequelize';
+import type { TableRules } from './table-rules';
 import { commonColumns, commonModelOptions } from './columns';
 import { userRoles, type UserRole } from './enums';
 
@@ -61,3 +62,19 @@ export function defineUserModel(sequelize: Sequelize) {
 
 export type UserModel = ReturnType<typeof defineUserModel>;
 export type User = InstanceType<UserModel>;
+
+/** The users table's CHECK constraints and audit redaction, which model options can't express. */
+export const userTableRules: TableRules = {
+  checks: {
+    users_email_lower_check: 'email = lower(email)',
+    users_email_format_check: "email ~ '^[^@[:space:]]+@[^@[:space:]]+$'",
+    users_full_name_check: "btrim(full_name) <> ''",
+    // A hash in PHC string form ($scrypt$… or $argon2id$…): a plain password can't be stored.
+    users_password_hash_check:
+      "password_hash IS NULL OR password_hash ~ '^\\$(scrypt|argon2id|argon2i|argon2d)\\$'",
+    // Students don't sign in to this app, so they have no password here.
+    users_student_password_check: "role <> 'student' OR password_hash IS NULL",
+    users_metadata_check: "jsonb_typeof(metadata) = 'object'",
+  },
+  auditRedacted: ['password_hash'],
+};

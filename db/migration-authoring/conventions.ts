@@ -1,0 +1,48 @@
+import { quoteIdentifier, quoteLiteral } from './sql-text';
+
+/** What a table gets from the schema's conventions rather than from its model. */
+export interface TableConventions {
+  checks: Record<string, string>;
+  /** Whole `CREATE TRIGGER` statements. */
+  triggers: string[];
+}
+
+/** The function migration 0002 audits tables with; the audit convention applies once it exists. */
+export const AUDIT_FUNCTION = 'lms_audit_changes';
+
+/** The three statement triggers that write a table's changes to audit_log (migration 0002). */
+function auditTriggers(table: string, redacted: readonly string[]): string[] {
+  const args = redacted.map(quoteLiteral).join(', ');
+  const on = quoteIdentifier(table);
+  const run = `FOR EACH STATEMENT EXECUTE FUNCTION ${AUDIT_FUNCTION}(${args})`;
+  return [
+    `CREATE TRIGGER ${quoteIdentifier(`${table}_audit_insert`)} AFTER INSERT ON ${on} REFERENCING NEW TABLE AS new_rows ${run}`,
+    `CREATE TRIGGER ${quoteIdentifier(`${table}_audit_update`)} AFTER UPDATE ON ${on} REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows ${run}`,
+    `CREATE TRIGGER ${quoteIdentifier(`${table}_audit_delete`)} AFTER DELETE ON ${on} REFERENCING OLD TABLE AS old_rows ${run}`,
+  ];
+}
+
+/**
+ * SCHEMA.md's rules for every mutable table: a table with `updated_at` and `version` keeps them
+ * by the `lms_touch_row` trigger (raw SQL included), checks `version >= 1`, and, once the
+ * database has the audit function, has its every change written to audit_log (the columns in
+ * `auditRedacted` never copied). A new model with `commonColumns` gets all of it in its generated
+ * migration without saying so.
+ */
+export function conventionsFor(
+  table: string,
+  columns: readonly string[],
+  options: { isAudited: boolean; auditRedacted: readonly string[] },
+): TableConventions {
+  if (!columns.includes('updated_at') || !columns.includes('version')) {
+    return { checks: {}, triggers: [] };
+  }
+  return {
+    checks: { [`${table}_version_check`]: 'version >= 1' },
+    triggers: [
+      `CREATE TRIGGER ${quoteIdentifier(`${table}_touch_row`)} BEFORE UPDATE ON ${quoteIdentifier(table)} ` +
+        'FOR EACH ROW EXECUTE FUNCTION lms_touch_row()',
+      ...(options.isAudited ? auditTriggers(table, options.auditRedacted) : []),
+    ],
+  };
+}
