@@ -61,6 +61,15 @@ export class LmsAdminApp {
     await this.context.close();
   }
 
+  /** Opens the app's link in another tab of the same browser (same cookies: same session). */
+  async openTab(url: string): Promise<LmsAdminApp> {
+    const page = await this.context.newPage();
+    page.setDefaultTimeout(STEP_TIMEOUT_MS);
+    const tab = new LmsAdminApp(this.context, page);
+    await page.goto(url);
+    return tab;
+  }
+
   async setUpFirstAdmin(admin: StaffAccount): Promise<void> {
     await this.page.getByRole('heading', { name: 'Set up LMS Admin' }).waitFor();
     await this.page.getByLabel('Full name').fill(admin.fullName);
