@@ -30,11 +30,11 @@ const EXPORT_BATCH = 10_000;
 const GUARDED_START = /^[=+\-@\t\r']/;
 
 /** Undoes the apostrophe export puts before a guarded cell. */
-function unguardCell(value: string): string {
+export function unguardCell(value: string): string {
   return value.startsWith("'") && GUARDED_START.test(value.slice(1)) ? value.slice(1) : value;
 }
 
-function guardCell(value: string): string {
+export function guardCell(value: string): string {
   return GUARDED_START.test(value) ? `'${value}` : value;
 }
 
