@@ -21,12 +21,13 @@ afterAll(() => api.close());
 
 describe('migrations through the API', () => {
   it('shows support and admins where the database stands', async () => {
+    const { files } = await new MigrationFolder().list();
     for (const role of ['admin', 'support'] as const) {
       const { sessionId } = await api.signedIn(role);
       const status = await api.call('migrations.status', {}, sessionId);
       expect(status).toMatchObject({
         ok: true,
-        data: { current: '0001_initial_schema', pending: [], problems: [] },
+        data: { current: files.at(-1)?.name, pending: [], problems: [] },
       });
     }
   });

@@ -23,6 +23,7 @@ const modelNames = [
   'Enrollment',
   'LessonProgress',
   'QuizAttempt',
+  'AuditEntry',
 ] as const satisfies readonly (keyof Models)[];
 
 /** The migrator's ledger, which no model describes. */
@@ -39,6 +40,7 @@ const columnTypeOfSequelizeType: Record<string, string> = {
   JSONB: 'jsonb',
   INET: 'inet',
   DECIMAL: 'numeric',
+  ARRAY: 'ARRAY',
 };
 
 type Attribute = ReturnType<ModelStatic<Model>['getAttributes']>[string];

@@ -251,12 +251,16 @@ describe('the migrated schema, as the catalog describes it', () => {
   });
 
   describe('indexes', () => {
-    it('puts a GIN index on every jsonb column', () => {
-      const jsonbColumns = catalog.tables.flatMap((table) =>
-        table.columns
-          .filter((column) => column.dataType === 'jsonb')
-          .map((column) => ({ table: table.name, column: column.name })),
-      );
+    it('puts a GIN index on every jsonb column but the audit snapshots', () => {
+      // audit_log's before/after are written on every change and searched only within a record's
+      // or a time range's entries: a GIN index would cost every write and serve no query.
+      const jsonbColumns = catalog.tables
+        .filter((table) => table.name !== 'audit_log')
+        .flatMap((table) =>
+          table.columns
+            .filter((column) => column.dataType === 'jsonb')
+            .map((column) => ({ table: table.name, column: column.name })),
+        );
       expect(jsonbColumns.length).toBeGreaterThan(0);
       const withoutGin = jsonbColumns.filter(
         ({ table, column }) =>

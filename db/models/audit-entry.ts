@@ -1,0 +1,74 @@
+import {
+  DataTypes,
+  Model,
+  literal,
+  type CreationOptional,
+  type InferAttributes,
+  type InferCreationAttributes,
+  type Sequelize,
+} from 'sequelize';
+import { commonModelOptions } from './columns';
+import { auditActions, type AuditAction } from './enums';
+
+/**
+ * One change to one record, written by the audit triggers (migration 0002), never by the app:
+ * the table is append-only, so this model only reads. `seq` is the total order of changes.
+ */
+export function defineAuditEntryModel(sequelize: Sequelize) {
+  class AuditEntry extends Model<InferAttributes<AuditEntry>, InferCreationAttributes<AuditEntry>> {
+    declare id: CreationOptional<string>;
+    /** bigint: node-postgres reads it as a string, so no precision is lost past 2^53. */
+    declare seq: CreationOptional<string>;
+    declare tableName: string;
+    declare recordId: string;
+    declare action: AuditAction;
+    declare before: Record<string, unknown> | null;
+    declare after: Record<string, unknown> | null;
+    declare changedFields: string[] | null;
+    declare actorId: string | null;
+    declare actorIp: string | null;
+    declare source: string;
+    declare txid: string;
+    declare createdAt: CreationOptional<Date>;
+  }
+  AuditEntry.init(
+    {
+      id: {
+        type: DataTypes.UUID,
+        primaryKey: true,
+        allowNull: false,
+        defaultValue: literal('gen_random_uuid()'),
+      },
+      // GENERATED ALWAYS AS IDENTITY: the database numbers every entry.
+      seq: { type: DataTypes.BIGINT, allowNull: false, unique: 'audit_log_seq_key' },
+      tableName: { type: DataTypes.TEXT, allowNull: false },
+      recordId: { type: DataTypes.UUID, allowNull: false },
+      action: { type: DataTypes.ENUM(...auditActions), allowNull: false },
+      before: { type: DataTypes.JSONB, allowNull: true },
+      after: { type: DataTypes.JSONB, allowNull: true },
+      changedFields: { type: DataTypes.ARRAY(DataTypes.TEXT), allowNull: true },
+      actorId: { type: DataTypes.UUID, allowNull: true },
+      actorIp: { type: DataTypes.INET, allowNull: true },
+      source: { type: DataTypes.TEXT, allowNull: false },
+      txid: { type: DataTypes.BIGINT, allowNull: false },
+      createdAt: { type: DataTypes.DATE, allowNull: false, defaultValue: literal('now()') },
+    },
+    {
+      ...commonModelOptions,
+      sequelize,
+      tableName: 'audit_log',
+      indexes: [
+        {
+          name: 'audit_log_table_name_record_id_seq_idx',
+          fields: ['table_name', 'record_id', 'seq'],
+        },
+        { name: 'audit_log_actor_id_created_at_idx', fields: ['actor_id', 'created_at'] },
+        { name: 'audit_log_created_at_brin_idx', using: 'BRIN', fields: ['created_at'] },
+      ],
+    },
+  );
+  return AuditEntry;
+}
+
+export type AuditEntryModel = ReturnType<typeof defineAuditEntryModel>;
+export type AuditEntry = InstanceType<AuditEntryModel>;
