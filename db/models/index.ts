@@ -1,12 +1,22 @@
 import type { Sequelize } from 'sequelize';
 import { defineAuditEntryModel, type AuditEntryModel } from './audit-entry';
-import { defineCourseModel, type CourseModel } from './course';
-import { defineEnrollmentModel, type EnrollmentModel } from './enrollment';
-import { defineLessonModel, type LessonModel } from './lesson';
-import { defineLessonProgressModel, type LessonProgressModel } from './lesson-progress';
-import { defineQuizModel, type QuizModel } from './quiz';
-import { defineQuizAttemptModel, type QuizAttemptModel } from './quiz-attempt';
-import { defineUserModel, type UserModel } from './user';
+import { courseTableRules, defineCourseModel, type CourseModel } from './course';
+import { defineEnrollmentModel, enrollmentTableRules, type EnrollmentModel } from './enrollment';
+import { enumTypeNames } from './enums';
+import { defineLessonModel, lessonTableRules, type LessonModel } from './lesson';
+import {
+  defineLessonProgressModel,
+  lessonProgressTableRules,
+  type LessonProgressModel,
+} from './lesson-progress';
+import { defineQuizModel, quizTableRules, type QuizModel } from './quiz';
+import {
+  defineQuizAttemptModel,
+  quizAttemptTableRules,
+  type QuizAttemptModel,
+} from './quiz-attempt';
+import type { TableRules } from './table-rules';
+import { defineUserModel, userTableRules, type UserModel } from './user';
 
 export type { AuditEntry } from './audit-entry';
 export type { Course } from './course';
@@ -80,3 +90,20 @@ export function initModels(sequelize: Sequelize): Models {
   QuizAttempt.belongsTo(Quiz, { foreignKey: 'quizId', as: 'quiz', onDelete: 'CASCADE' });
   return { User, Course, Lesson, Quiz, Enrollment, LessonProgress, QuizAttempt, AuditEntry };
 }
+
+/** What the models say the schema is, for `lms-admin migrate generate` and `check`. */
+export const modelSchema = {
+  defineModels: initModels,
+  /** Every enum type by name; a column's enum is the one with its values, in order. */
+  enums: enumTypeNames,
+  /** Per table, what model options can't express. */
+  tableRules: {
+    users: userTableRules,
+    courses: courseTableRules,
+    lessons: lessonTableRules,
+    quizzes: quizTableRules,
+    enrollments: enrollmentTableRules,
+    lesson_progress: lessonProgressTableRules,
+    quiz_attempts: quizAttemptTableRules,
+  } satisfies Record<string, TableRules>,
+};
