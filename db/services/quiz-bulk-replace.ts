@@ -44,10 +44,7 @@ export function compileReplacer(operation: ReplaceOperation): TextReplacer {
   }
   // A plain find replaces with its text as given; a regex expands $1, $<name>, $& and $$.
   const replacement = isRegex ? replaceWith : () => replaceWith;
-  return (text) => {
-    const matcher = pattern.matcher(text);
-    return matcher.find() ? matcher.reset().replaceAll(replacement) : text;
-  };
+  return (text) => pattern.matcher(text).replaceAll(replacement);
 }
 
 /** The same list, or a new one when any element changed. */

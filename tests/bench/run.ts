@@ -21,6 +21,9 @@
  *     it. Baselines: a plain COPY of the same rows (goal ≤ 1.5×) and per-row Sequelize
  *     `User.create` in one transaction (goal: import ≥ 10× faster; timed on 10k rows and scaled
  *     linearly, as the printed line says). Every run starts from an empty users table.
+ *  h. quizzes.bulk find/replace over 10k questions in 1k quizzes (applyBulkOperation: read,
+ *     version check, validate, one UPDATE) vs one hand-written SQL `UPDATE … jsonb_set` (goal
+ *     ≤ 1.5×), plain and regex; per-row Sequelize `save()` beside it for reference.
  *
  * Cases a and b time the embedded server itself, in temporary folders. Cases c–g each get a
  * fresh embedded server in a temporary folder, or a new database on BENCH_DATABASE_URL when set.
@@ -36,6 +39,7 @@ import { migratorStatus } from './cases/migrator-status';
 import { routerKeyset } from './cases/router-keyset';
 import { seedVersusCopy } from './cases/seed-copy';
 import { usersImport } from './cases/users-import';
+import { quizFindReplace } from './cases/quiz-find-replace';
 import { formatResult, formatSummary, type BenchFailure, type BenchResult } from './harness';
 
 const userCount = z.coerce
@@ -70,6 +74,11 @@ const cases: { name: string; measure: () => Promise<BenchResult | BenchResult[]>
     measure: () =>
       usersImport(userCount, { vsCopy: { runs: 7, warmup: 1 }, vsCreate: { runs: 3, warmup: 1 } }),
   },
+  {
+    name: 'h. quiz find/replace',
+    measure: () =>
+      quizFindReplace({ vsSql: { runs: 7, warmup: 1 }, vsSave: { runs: 3, warmup: 1 } }),
+  },
 ];
 
 // A case's letter is its name up to the first dot.
@@ -79,7 +88,7 @@ const unknownLetters = only?.filter(
   (letter) => !cases.some(({ name }) => letterOf(name) === letter),
 );
 if (unknownLetters?.length) {
-  throw new Error(`BENCH_ONLY names no case ${unknownLetters.join(', ')}: the cases are a–g`);
+  throw new Error(`BENCH_ONLY names no case ${unknownLetters.join(', ')}: the cases are a–h`);
 }
 const selected = only ? cases.filter(({ name }) => only.includes(letterOf(name))) : cases;
 
