@@ -1,0 +1,133 @@
+import { z } from 'zod';
+import { dateSchema, idSchema } from './common';
+
+/** Sync of a local working copy with a central server. Pure zod: the renderer bundles these. */
+
+export const SyncConflictKind = {
+  updateUpdate: 'update-update',
+  deleteUpdate: 'delete-update',
+  uniqueCollision: 'unique-collision',
+  rejected: 'rejected',
+} as const;
+export type SyncConflictKind = (typeof SyncConflictKind)[keyof typeof SyncConflictKind];
+export const syncConflictKindSchema = z.enum([
+  SyncConflictKind.updateUpdate,
+  SyncConflictKind.deleteUpdate,
+  SyncConflictKind.uniqueCollision,
+  SyncConflictKind.rejected,
+]);
+
+/** A central server's URL as typed (checked by the service, which explains what is wrong with it). */
+export const centralUrlSchema = z
+  .string()
+  .trim()
+  .min(1, { message: 'enter the central server URL, postgres://USER@HOST:PORT/DATABASE' })
+  .max(2000);
+
+/** A password typed apart from the URL; used for this call (and this app session), never stored. */
+const centralPasswordSchema = z.string().min(1).max(1000).optional();
+
+export const syncLinkInputSchema = z
+  .object({ url: centralUrlSchema, password: centralPasswordSchema })
+  .strict();
+
+export const syncRunInputSchema = z.object({ password: centralPasswordSchema }).strict();
+
+/** A record as one side has it: every column by name (password_hash masked when it leaves the service). */
+export const rowImageSchema = z.record(z.string(), z.unknown());
+
+export const syncStatusSchema = z.object({
+  isLinked: z.boolean(),
+  /** The central server, without its password. */
+  centralUrl: z.string().nullable(),
+  replicaId: z.string().nullable(),
+  linkedAt: dateSchema.nullable(),
+  lastPushedAt: dateSchema.nullable(),
+  lastPulledAt: dateSchema.nullable(),
+  /** Local records changed since the last push (records, not edits). */
+  pendingChanges: z.number().int(),
+  /** Push batches sent but not yet known to be applied (a push was interrupted). */
+  unfinishedBatches: z.number().int(),
+  openConflicts: z.number().int(),
+  /** Whether the central server answered just now (null: not linked, or not asked). */
+  isOnline: z.boolean().nullable(),
+  /** Why it is offline, in words. */
+  centralMessage: z.string().nullable(),
+});
+export type SyncStatus = z.infer<typeof syncStatusSchema>;
+
+export const syncLinkResultSchema = z.object({
+  centralUrl: z.string(),
+  rowsCopied: z.record(z.string(), z.number().int()),
+});
+export type SyncLinkResult = z.infer<typeof syncLinkResultSchema>;
+
+export const syncPushResultSchema = z.object({
+  /** Records applied on the central server. */
+  applied: z.number().int(),
+  batches: z.number().int(),
+  /** Batches the central server had already applied (a retry after an unknown outcome). */
+  replayedBatches: z.number().int(),
+  conflicts: z.number().int(),
+});
+export type SyncPushResult = z.infer<typeof syncPushResultSchema>;
+
+export const syncPullResultSchema = z.object({
+  /** Records changed locally (inserted, updated or deleted). */
+  applied: z.number().int(),
+  /** Records the central server changed that were already the same here. */
+  unchanged: z.number().int(),
+  conflicts: z.number().int(),
+});
+export type SyncPullResult = z.infer<typeof syncPullResultSchema>;
+
+export const syncConflictSchema = z.object({
+  id: z.string(),
+  tableName: z.string(),
+  recordId: z.string(),
+  kind: syncConflictKindSchema,
+  foundBy: z.enum(['push', 'pull']),
+  base: rowImageSchema.nullable(),
+  local: rowImageSchema.nullable(),
+  central: rowImageSchema.nullable(),
+  detail: z.string(),
+  detectedAt: dateSchema,
+  resolvedAt: dateSchema.nullable(),
+});
+export type SyncConflict = z.infer<typeof syncConflictSchema>;
+
+export const syncConflictListInputSchema = z
+  .object({ includeResolved: z.boolean().default(false) })
+  .strict();
+export const syncConflictListSchema = z.object({ items: z.array(syncConflictSchema) });
+
+/** Which side's value a field takes. */
+export const syncSideSchema = z.enum(['local', 'central']);
+export type SyncSide = z.infer<typeof syncSideSchema>;
+
+/**
+ * How a person settles a conflict: one side for the whole record, or a side per field (every
+ * field that differs must be given one), with typed values for fields neither side has right
+ * (a new email where two people took the same one).
+ */
+export const syncResolveInputSchema = z
+  .object({
+    conflictId: idSchema,
+    take: z.union([syncSideSchema, z.literal('fields')]),
+    fields: z.record(z.string().min(1).max(63), syncSideSchema).optional(),
+    values: z.record(z.string().min(1).max(63), z.unknown()).optional(),
+  })
+  .strict()
+  .refine((input) => input.take === 'fields' || input.fields === undefined, {
+    message: 'fields go with take: "fields"',
+    path: ['fields'],
+  });
+export type SyncResolveInput = z.infer<typeof syncResolveInputSchema>;
+
+export const syncResolveResultSchema = z.object({
+  conflict: syncConflictSchema,
+  /** The record as it now is locally (null: deleted); it is pushed with the next push. */
+  row: rowImageSchema.nullable(),
+  isPushNeeded: z.boolean(),
+});
+export type SyncResolveResult = z.infer<typeof syncResolveResultSchema>;

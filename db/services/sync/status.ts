@@ -1,0 +1,69 @@
+import type { Database } from '../../connection';
+import type { SyncStatus } from '../../schemas/sync';
+import { connectCentral, type CentralTarget } from './central-connection';
+import { findLink, readUnpushedRecords } from './replica-state';
+
+/** How long the status check waits for the central server before calling it offline. */
+const ONLINE_CHECK_TIMEOUT_MS = 3_000;
+
+/**
+ * Where this working copy stands: linked to what, changes waiting to be pushed, open conflicts,
+ * and (when `checkOnline`) whether the central server answers now.
+ */
+export async function getSyncStatus(
+  db: Database,
+  options: { checkOnline: boolean; target?: Partial<CentralTarget> },
+): Promise<SyncStatus> {
+  return db.withRawClient(async (local) => {
+    const link = await findLink(local);
+    if (!link) {
+      return {
+        isLinked: false,
+        centralUrl: null,
+        replicaId: null,
+        linkedAt: null,
+        lastPushedAt: null,
+        lastPulledAt: null,
+        pendingChanges: 0,
+        unfinishedBatches: 0,
+        openConflicts: 0,
+        isOnline: null,
+        centralMessage: null,
+      };
+    }
+    const pending = await readUnpushedRecords(local, link.pushed, { skipOpenConflicts: true });
+    const { rows } = await local.query<{ batches: number; conflicts: number }>(
+      `SELECT (SELECT count(*) FROM sync_outbox)::int AS batches,
+              (SELECT count(*) FROM sync_conflicts WHERE resolved_at IS NULL)::int AS conflicts`,
+    );
+    let isOnline: boolean | null = null;
+    let centralMessage: string | null = null;
+    if (options.checkOnline) {
+      try {
+        const central = await connectCentral({
+          url: options.target?.url ?? link.centralUrl,
+          password: options.target?.password,
+          connectTimeoutMs: ONLINE_CHECK_TIMEOUT_MS,
+        });
+        await central.end();
+        isOnline = true;
+      } catch (error) {
+        isOnline = false;
+        centralMessage = error instanceof Error ? error.message : String(error);
+      }
+    }
+    return {
+      isLinked: true,
+      centralUrl: link.centralUrl,
+      replicaId: link.replicaId,
+      linkedAt: link.linkedAt,
+      lastPushedAt: link.lastPushedAt,
+      lastPulledAt: link.lastPulledAt,
+      pendingChanges: pending.length,
+      unfinishedBatches: rows[0]?.batches ?? 0,
+      openConflicts: rows[0]?.conflicts ?? 0,
+      isOnline,
+      centralMessage,
+    };
+  });
+}
