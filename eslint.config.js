@@ -2,7 +2,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'dist/', 'out/', 'release/'] },
+  { ignores: ['node_modules/', 'dist/', 'out/', 'release/', 'test-results/'] },
   js.configs.recommended,
   ...tseslint.configs.strict,
   {
