@@ -1,8 +1,22 @@
 import { Command } from 'commander';
 import { z } from 'zod';
+import pg from 'pg';
+import type { ReviewNote } from '../migration-authoring/change-sql';
+import {
+  compareModels,
+  generateMigration,
+  planMigration,
+} from '../migration-authoring/model-drift';
+import { withScratchDatabase } from '../migration-authoring/scratch-database';
 import { MigrationFolder } from '../migration-source';
+import { modelSchema } from '../models';
 import { describeMigrationStatus } from '../services/migrations';
-import { describeProblem, Migrator, type MigrationStatus } from '../migrator';
+import {
+  describeProblem,
+  Migrator,
+  type MigrationPreview,
+  type MigrationStatus,
+} from '../migrator';
 import { parseWith, wholeNumber, withDatabaseTarget, type CliOutput } from './context';
 
 const lockTimeoutSeconds = z.coerce
@@ -64,18 +78,40 @@ export function migrateCommand(output: CliOutput): Command {
   lockOption(
     migrate
       .command('up')
-      .description('apply pending migrations, all or up to and including --to')
-      .option('--to <name>', 'the last migration to apply'),
-  ).action(async (options: LockOptions & { to?: string }, command: Command) => {
-    const applied = await withMigrator(command, options.lockTimeout, (migrator) =>
-      migrator.up(options.to === undefined ? {} : { to: options.to }),
-    );
-    output.out(
-      applied.length === 0
-        ? 'Nothing to apply: the database is up to date.'
-        : `Applied ${applied.length} migration(s).`,
-    );
-  });
+      .description(
+        'apply pending migrations, all or up to and including --to; steps that drop data or lock a large table need --allow-destructive',
+      )
+      .option('--to <name>', 'the last migration to apply')
+      .option('--sql', 'print the SQL the run would execute (for psql), executing nothing')
+      .option('--allow-destructive', 'run steps that drop data or lock a large table'),
+  ).action(
+    async (
+      options: LockOptions & { to?: string; sql?: boolean; allowDestructive?: boolean },
+      command: Command,
+    ) => {
+      if (options.sql) {
+        const previews = await withMigrator(command, options.lockTimeout, (migrator) =>
+          migrator.preview({
+            direction: 'up',
+            ...(options.to !== undefined && { to: options.to }),
+          }),
+        );
+        printScript(previews, output);
+        return;
+      }
+      const applied = await withMigrator(command, options.lockTimeout, (migrator) =>
+        migrator.up({
+          ...(options.to !== undefined && { to: options.to }),
+          allowDestructive: options.allowDestructive === true,
+        }),
+      );
+      output.out(
+        applied.length === 0
+          ? 'Nothing to apply: the database is up to date.'
+          : `Applied ${applied.length} migration(s).`,
+      );
+    },
+  );
 
   lockOption(
     migrate
@@ -88,18 +124,32 @@ export function migrateCommand(output: CliOutput): Command {
         'the migration to go back to (it stays applied); 0 reverts everything',
         parseWith(downTarget),
       )
-      .option('--step <n>', 'how many migrations to revert', parseWith(wholeNumber(1))),
-  ).action(async (options: LockOptions & { to?: string | 0; step?: number }, command: Command) => {
-    if (options.to !== undefined && options.step !== undefined) {
-      command.error("error: --to and --step can't be combined; choose one.");
-    }
-    const reverted = await withMigrator(command, options.lockTimeout, (migrator) =>
-      migrator.down(options.to !== undefined ? { to: options.to } : { step: options.step ?? 1 }),
-    );
-    output.out(
-      reverted.length === 0 ? 'Nothing to revert.' : `Reverted ${reverted.length} migration(s).`,
-    );
-  });
+      .option('--step <n>', 'how many migrations to revert', parseWith(wholeNumber(1)))
+      .option('--sql', 'print the SQL the run would execute (for psql), executing nothing'),
+  ).action(
+    async (
+      options: LockOptions & { to?: string | 0; step?: number; sql?: boolean },
+      command: Command,
+    ) => {
+      if (options.to !== undefined && options.step !== undefined) {
+        command.error("error: --to and --step can't be combined; choose one.");
+      }
+      if (options.sql) {
+        const target = options.to !== undefined ? { to: options.to } : { step: options.step ?? 1 };
+        const previews = await withMigrator(command, options.lockTimeout, (migrator) =>
+          migrator.preview({ direction: 'down', target }),
+        );
+        printScript(previews, output);
+        return;
+      }
+      const reverted = await withMigrator(command, options.lockTimeout, (migrator) =>
+        migrator.down(options.to !== undefined ? { to: options.to } : { step: options.step ?? 1 }),
+      );
+      output.out(
+        reverted.length === 0 ? 'Nothing to revert.' : `Reverted ${reverted.length} migration(s).`,
+      );
+    },
+  );
 
   migrate
     .command('status')
@@ -153,6 +203,84 @@ export function migrateCommand(output: CliOutput): Command {
       output.out(`Created ${file}`);
     });
 
+  migrate
+    .command('generate')
+    .description(
+      'write migrations/NNNN_name.ts taking the schema the migrations make to what the models say (nothing when they agree)',
+    )
+    .argument('<name>', 'what it does, in words: add_course_tags')
+    .option(
+      '--drop-unmodelled',
+      'drop tables no model describes (after removing a model); by default they are left alone and listed',
+    )
+    .action(async (name: string, options: { dropUnmodelled?: boolean }, command: Command) => {
+      const folder = new MigrationFolder();
+      const generated = await withDatabaseTarget(command, (target) =>
+        withScratchDatabase(target.url, folder, (client) =>
+          generateMigration({
+            client,
+            source: modelSchema,
+            folder,
+            name,
+            dropUnmodelled: options.dropUnmodelled === true,
+          }),
+        ),
+      );
+      for (const table of generated.unmodelledTables) {
+        output.err(`Left alone: table ${table} has no model (--drop-unmodelled would drop it).`);
+      }
+      if (generated.file === null) {
+        output.out('No change: the models and the migrations agree; no file written.');
+        return;
+      }
+      output.out(`Created ${generated.file} with ${generated.plan.changes.length} change(s):`);
+      for (const change of generated.plan.changes) output.out(`  ${change}`);
+      printNotes('up', generated.plan.up.notes, output);
+      printNotes('down', generated.plan.down.notes, output);
+      output.out(
+        'Review both directions, then `lms-admin migrate up` (`--sql` shows what it runs).',
+      );
+    });
+
+  migrate
+    .command('check')
+    .description(
+      'compare the models with the migrated database: exit 0 when they agree, 1 with the differences',
+    )
+    .option('--unmodelled', 'also list tables no model describes')
+    .option('--json', 'print machine-readable JSON')
+    .action(async (options: { unmodelled?: boolean; json?: boolean }, command: Command) => {
+      const comparison = await withDatabaseTarget(command, async (target) => {
+        const client = new pg.Client({ connectionString: target.url });
+        await client.connect();
+        try {
+          return await compareModels(client, modelSchema);
+        } finally {
+          await client.end();
+        }
+      });
+      const { changes } = planMigration(comparison);
+      if (options.json) {
+        output.out(
+          JSON.stringify({ changes, unmodelledTables: comparison.unmodelledTables }, null, 2),
+        );
+      } else if (changes.length === 0) {
+        output.out('The models and the database agree.');
+      } else {
+        output.out(
+          `The models and the database differ (+ in the models only, - in the database only, ~ both, differently):`,
+        );
+        for (const change of changes) output.out(`  ${change}`);
+        output.out(
+          'Run `lms-admin migrate generate NAME` for a migration that brings the database to the models.',
+        );
+      }
+      if (options.unmodelled && !options.json) {
+        for (const table of comparison.unmodelledTables) output.out(`Unmodelled table: ${table}`);
+      }
+      if (changes.length > 0) process.exitCode = 1;
+    });
+
   lockOption(
     migrate
       .command('repair')
@@ -174,6 +302,27 @@ export function migrateCommand(output: CliOutput): Command {
   });
 
   return migrate;
+}
+
+/** The script of a preview on stdout, and on stderr what makes it inexact or risky. */
+function printScript(previews: readonly MigrationPreview[], output: CliOutput): void {
+  if (previews.length === 0) {
+    output.err('Nothing to run.');
+    return;
+  }
+  output.out(Migrator.scriptOf(previews));
+  for (const preview of previews) {
+    for (const caveat of preview.caveats) output.err(`${preview.name}: not exact: ${caveat}.`);
+    for (const step of preview.riskySteps) output.err(`${preview.name}: warning: ${step.message}.`);
+  }
+}
+
+function printNotes(direction: string, notes: readonly ReviewNote[], output: CliOutput): void {
+  for (const note of notes) {
+    output.out(
+      `${note.isBlocking ? 'Resolve before it can run' : 'Note'} (${direction}): ${note.message}`,
+    );
+  }
 }
 
 function printStatus(status: MigrationStatus, output: CliOutput): void {
