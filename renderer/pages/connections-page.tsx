@@ -49,7 +49,7 @@ export function ConnectionsPage() {
   const [dialog, setDialog] = useState<Dialog | null>(null);
   const close = (): void => setDialog(null);
 
-  const inUseBadge = <Badge color="teal">Used at next start</Badge>;
+  const inUseBadge = <Badge color="teal.9">Used at next start</Badge>;
   const useButton = (id: string | null, name: string) => (
     <Button
       size="xs"
