@@ -1,6 +1,8 @@
 import {
+  Alert,
   createTheme,
   MantineProvider,
+  Modal,
   NavLink,
   Notification,
   type CSSVariablesResolver,
@@ -25,6 +27,11 @@ const theme = createTheme({
       // Under a title the message is gray-6 by default, below 4.5:1 contrast.
       styles: { description: { color: 'var(--mantine-color-dimmed)' } },
     }),
+    // A dialog's close button is an icon: say what it does.
+    Modal: Modal.extend({ defaultProps: { closeButtonProps: { 'aria-label': 'Close' } } }),
+    // A light alert's title in its own colour falls below 4.5:1 on green and yellow; the colour
+    // stays in the background and the border.
+    Alert: Alert.extend({ styles: { title: { color: 'var(--mantine-color-text)' } } }),
     // The active page's link filled: the light variant's hover falls below 4.5:1 contrast.
     NavLink: NavLink.extend({ defaultProps: { variant: 'filled' } }),
   },

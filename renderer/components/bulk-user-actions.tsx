@@ -1,7 +1,12 @@
 import { Alert, Button, Group, List, Modal, NativeSelect, Paper, Stack, Text } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { useState } from 'react';
-import { useBulkDeletePreview, useBulkDeleteUsers, useBulkUpdateUsers } from '../hooks/use-user';
+import {
+  useBulkDeletePreview,
+  useBulkDeleteUsers,
+  useBulkUpdateUsers,
+  useUndoBulkUpdate,
+} from '../hooks/use-user';
 import type { UserRole, UserSummary } from '../hooks/use-users-list';
 import { ErrorAlert, errorMessage } from './error-alert';
 import { USER_ROLE_OPTIONS } from './user-form';
@@ -24,6 +29,7 @@ interface BulkUserActionsProps {
  */
 export function BulkUserActions({ selected, onClear }: BulkUserActionsProps) {
   const bulkUpdate = useBulkUpdateUsers();
+  const undoBulkUpdate = useUndoBulkUpdate();
   const bulkDelete = useBulkDeleteUsers();
   const [role, setRole] = useState<UserRole>('instructor');
   const [isConfirmingDelete, setIsConfirmingDelete] = useState(false);
@@ -47,23 +53,21 @@ export function BulkUserActions({ selected, onClear }: BulkUserActionsProps) {
           const undo = (): void => {
             notifications.hide(id);
             const versions = new Map(users.map((user) => [user.id, user.version]));
-            bulkUpdate.mutate(
-              {
-                users: before.map((user) => ({
-                  id: user.id,
-                  version: versions.get(user.id) ?? user.version,
-                  ...('role' in change ? { role: user.role } : { isActive: user.isActive }),
-                })),
-              },
-              {
-                onSuccess: () => notifications.show({ title: 'Undone', message: `${undoLabel}.` }),
-                onError: (error) =>
-                  notifications.show({
-                    color: 'red',
-                    title: "Couldn't undo",
-                    message: errorMessage(error),
-                  }),
-              },
+            // The selection bar is gone by now: undo must not depend on it being on screen.
+            undoBulkUpdate({
+              users: before.map((user) => ({
+                id: user.id,
+                version: versions.get(user.id) ?? user.version,
+                ...('role' in change ? { role: user.role } : { isActive: user.isActive }),
+              })),
+            }).then(
+              () => notifications.show({ title: 'Undone', message: `${undoLabel}.` }),
+              (error: unknown) =>
+                notifications.show({
+                  color: 'red',
+                  title: "Couldn't undo",
+                  message: errorMessage(error),
+                }),
             );
           };
           notifications.show({

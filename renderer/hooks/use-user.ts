@@ -55,6 +55,21 @@ export function useBulkUpdateUsers() {
   });
 }
 
+/**
+ * Puts a bulk change back, as a plain call rather than a mutation: its button lives in a
+ * notification, after the selection that made the change has left the screen.
+ */
+export function useUndoBulkUpdate() {
+  const usersChanged = useUsersChanged();
+  return async (input: ChannelInput<'users.bulkUpdate'>) => {
+    try {
+      return await request('users.bulkUpdate', input);
+    } finally {
+      void usersChanged();
+    }
+  };
+}
+
 /** What deleting the selected users would remove, asked only while the confirmation is open. */
 export function useBulkDeletePreview(ids: readonly string[], isEnabled: boolean) {
   return useQuery({

@@ -121,12 +121,19 @@ function UsersList({ isReadOnly, dialog }: PageProps & { dialog: ListDialog | nu
             </Badge>
           ) : (
             <>
-              <Button onClick={() => openDialog('new')} rightSection={<Kbd size="xs">N</Kbd>}>
+              <Button
+                onClick={() => openDialog('new')}
+                aria-label="New user"
+                aria-keyshortcuts="N"
+                rightSection={<Kbd size="xs">N</Kbd>}
+              >
                 New user
               </Button>
               <Button
                 variant="default"
                 onClick={() => openDialog('import')}
+                aria-label="Import CSV"
+                aria-keyshortcuts="I"
                 rightSection={<Kbd size="xs">I</Kbd>}
               >
                 Import CSV
