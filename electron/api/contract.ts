@@ -5,21 +5,25 @@
  * bundles it without Sequelize or Node.
  */
 import type { z } from 'zod';
+import { auditChannels } from './channels/audit';
 import { authChannels } from './channels/auth';
 import { connectionProfileChannels } from './channels/connection-profiles';
 import { courseChannels } from './channels/courses';
 import { dashboardChannels } from './channels/dashboard';
 import { enrollmentChannels } from './channels/enrollments';
 import { migrationChannels } from './channels/migrations';
+import { questionFileChannels } from './channels/question-files';
 import { quizBulkChannels } from './channels/quiz-bulk';
 import { quizChannels } from './channels/quizzes';
 import { userChannels } from './channels/users';
 
 export const contract = {
   ...authChannels,
+  ...auditChannels,
   ...courseChannels,
   ...quizChannels,
   ...quizBulkChannels,
+  ...questionFileChannels,
   ...enrollmentChannels,
   ...dashboardChannels,
   ...userChannels,

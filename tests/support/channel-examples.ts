@@ -106,6 +106,19 @@ export const channelExamples: ChannelExamples = {
     toIndex: 0,
   }),
 
+  'quizzes.import.preview': ({ world }) => ({
+    courseId: world.course.id,
+    fileName: 'week.gift',
+    content: '::Sum::2 + 2 = ?{=4 ~5}\n',
+  }),
+  'quizzes.import.apply': ({ world }) => ({
+    courseId: world.course.id,
+    format: 'gift',
+    quizTitle: `Imported ${freshTag()}`,
+    content: '::Sky::The sky is blue.{T}\n',
+  }),
+  'quizzes.export': ({ world }) => ({ courseId: world.course.id, format: 'moodle-xml' }),
+
   'quizzes.bulk.search': ({ world }) => ({ courseId: world.course.id, text: '2 + 2' }),
   'quizzes.bulk.preview': ({ world }) => ({
     selection: [{ quizId: world.quiz.id, questionId: world.quiz.questionId }],

@@ -1,0 +1,88 @@
+import { QueryTypes, type Transaction } from 'sequelize';
+import type { Database } from '../connection';
+import {
+  exportQuestionsInputSchema,
+  type ExportQuestionsInput,
+  type ExportQuestionsResult,
+} from '../schemas/question-formats';
+import { quizOptionsSchema } from '../schemas/quiz-options';
+import type { LongWork } from './long-work';
+import type { QuizToWrite } from './question-formats/question-file';
+import { questionFileFormats } from './question-formats/registry';
+import { ServiceError } from './service-error';
+
+interface ExportedQuizRow {
+  id: string;
+  title: string;
+  options: unknown;
+  slug: string;
+}
+
+/**
+ * Writes a selection of a course's questions in one format: every quiz of the course, or the
+ * quizzes named, and of those all questions or the ones named. Quizzes keep their titles (as
+ * categories where the format has them); what the format can't carry is listed in `notes`.
+ */
+export async function exportQuestions(
+  db: Database,
+  rawInput: ExportQuestionsInput,
+  transaction?: Transaction,
+  work: LongWork = {},
+): Promise<ExportQuestionsResult> {
+  const input = exportQuestionsInputSchema.parse(rawInput);
+  const rows = await db.sequelize.query<ExportedQuizRow>(
+    `SELECT q.id, q.title, q.options, c.slug FROM quizzes q JOIN courses c ON c.id = q.course_id
+     WHERE q.course_id = $1 AND ($2::uuid[] IS NULL OR q.id = ANY($2::uuid[]))
+     ORDER BY q.title, q.id`,
+    { bind: [input.courseId, input.quizIds ?? null], type: QueryTypes.SELECT, transaction },
+  );
+  const missingQuizzes = (input.quizIds ?? []).filter((id) => !rows.some((row) => row.id === id));
+  if (missingQuizzes.length > 0) {
+    throw new ServiceError(
+      'NOT_FOUND',
+      `No quiz ${missingQuizzes.join(', ')} in this course: it may have been deleted. Reload the quizzes.`,
+      { fields: { quizIds: 'must be quizzes of the course' } },
+    );
+  }
+  work.signal?.throwIfAborted();
+  const wanted = input.questionIds ? new Set(input.questionIds) : undefined;
+  const found = new Set<string>();
+  const quizzes: QuizToWrite[] = [];
+  for (const row of rows) {
+    const options = quizOptionsSchema.safeParse(row.options);
+    if (!options.success) {
+      throw new ServiceError(
+        'VALIDATION',
+        `The quiz "${row.title}" has questions that don't fit the question schema: repair it, or export the other quizzes.`,
+      );
+    }
+    const questions = options.data.questions.filter((question) => {
+      if (!wanted) return true;
+      if (!wanted.has(question.id)) return false;
+      found.add(question.id);
+      return true;
+    });
+    if (questions.length > 0 || !wanted) quizzes.push({ title: row.title, questions });
+  }
+  const missingQuestions = [...(wanted ?? [])].filter((id) => !found.has(id));
+  if (missingQuestions.length > 0) {
+    throw new ServiceError(
+      'NOT_FOUND',
+      `No question ${missingQuestions.slice(0, 10).join(', ')} in the chosen quizzes: reload them.`,
+      { fields: { questionIds: 'must be questions of the chosen quizzes' } },
+    );
+  }
+  const format = questionFileFormats[input.format];
+  const written = format.write(quizzes);
+  const questionCount = quizzes.reduce((sum, quiz) => sum + quiz.questions.length, 0);
+  work.progress?.(questionCount, questionCount, 'written');
+  const slug = rows[0]?.slug ?? 'questions';
+  return {
+    format: input.format,
+    fileName: `${slug}${format.exportExtension}`,
+    content: written.text,
+    quizCount: quizzes.length,
+    questionCount,
+    notes: written.notes,
+  };
+}
