@@ -3,7 +3,7 @@ import { resolveDataDir } from './data-dir';
 import { EmbeddedServer } from './embedded';
 import { ProfileStore, type ProfileCredentials } from './profiles/profile-store';
 import { profileUrl } from './profiles/profile-url';
-import { secretBoxFor } from './profiles/secret-box';
+import { secretBoxFor, type SecretBox } from './profiles/secret-box';
 import { UserFacingError } from './user-facing-error';
 
 /** The database a command works on, and how to let go of it when done. */
@@ -20,6 +20,8 @@ export interface DatabaseTargetOptions {
   databaseUrl?: string | undefined;
   /** `--profile`: a saved connection profile by name or id; wins over the active profile. */
   profile?: string | undefined;
+  /** What opens profile passwords: the Electron app passes its keychain's; else the key file. */
+  secretBox?: SecretBox;
   env?: NodeJS.ProcessEnv;
 }
 
@@ -42,7 +44,7 @@ export async function openDatabaseTarget(
     throw new UserFacingError('Give --database-url or --profile, not both.');
   }
   const dataDir = resolveDataDir(env);
-  const profiles = new ProfileStore(dataDir, secretBoxFor(dataDir));
+  const profiles = new ProfileStore(dataDir, options.secretBox ?? secretBoxFor(dataDir));
   if (options.profile !== undefined) {
     return profileTarget(await profiles.credentialsOf(options.profile), '--profile');
   }
