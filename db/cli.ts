@@ -4,6 +4,8 @@ import { coursesCommand } from './cli/courses-commands';
 import { dbCommand } from './cli/db-commands';
 import { enrollCommand, unenrollCommand } from './cli/enroll-command';
 import { migrateCommand } from './cli/migrate-commands';
+import { quizzesCommand } from './cli/quizzes-commands';
+import { syncCommand } from './cli/sync-commands';
 import { profilesCommand } from './cli/profiles-commands';
 import { usersCommand } from './cli/users-commands';
 import { UserFacingError } from './user-facing-error';
@@ -33,8 +35,10 @@ Environment:
   program.addCommand(dbCommand(output));
   program.addCommand(usersCommand(output));
   program.addCommand(coursesCommand(output));
+  program.addCommand(quizzesCommand(output));
   program.addCommand(enrollCommand(output));
   program.addCommand(unenrollCommand(output));
+  program.addCommand(syncCommand(output));
   program.addCommand(profilesCommand(output));
   return program;
 }

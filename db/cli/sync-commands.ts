@@ -1,0 +1,298 @@
+import { Command, Option } from 'commander';
+import { z } from 'zod';
+import { ChangeSource, rawConnectionOf } from '../connection';
+import { syncSideSchema, type SyncConflict, type SyncResolveInput } from '../schemas/sync';
+import type { LongWork } from '../services/long-work';
+import { differingFields, listConflicts } from '../services/sync/conflicts';
+import type { CentralTarget } from '../services/sync/central-connection';
+import { linkToCentral } from '../services/sync/link';
+import { pullChanges } from '../services/sync/pull';
+import { pushChanges } from '../services/sync/push';
+import { resolveConflict } from '../services/sync/resolve';
+import { getSyncStatus } from '../services/sync/status';
+import { parseWith, type CliOutput } from './context';
+import { inCliTransaction, withDatabase } from './open-database';
+import { asJson, count, formatColumns, readPasswordFromStdin } from './terminal';
+
+interface CentralFlags {
+  centralUrl?: string;
+  passwordStdin?: boolean;
+  json?: boolean;
+}
+
+/** The central server a command talks to: --central-url or the link's, the password from stdin if asked. */
+async function centralTargetOf(flags: CentralFlags): Promise<Partial<CentralTarget>> {
+  return {
+    ...(flags.centralUrl !== undefined && { url: flags.centralUrl }),
+    ...(flags.passwordStdin && { password: await readPasswordFromStdin() }),
+  };
+}
+
+function withCentralOptions(command: Command): Command {
+  return command
+    .option('--central-url <url>', "the central server's URL (default: the one linked)")
+    .option(
+      '--password-stdin',
+      "read the central server's password from stdin (else the URL's, PGPASSWORD or ~/.pgpass)",
+    )
+    .option('--json', 'print machine-readable JSON');
+}
+
+/**
+ * Long work's progress on stderr (stdout stays the result), and Ctrl+C as a cancel: the work
+ * stops at its next safe point and says what was kept.
+ */
+function interactiveWork(output: CliOutput): LongWork & { release(): void } {
+  const controller = new AbortController();
+  const onInterrupt = () => {
+    output.err('Stopping at the next safe point…');
+    controller.abort();
+  };
+  process.once('SIGINT', onInterrupt);
+  let lastReportAt = 0;
+  return {
+    signal: controller.signal,
+    progress: (done, total, message) => {
+      const now = Date.now();
+      if (now - lastReportAt < 500 && done !== total) return;
+      lastReportAt = now;
+      output.err(
+        `${message ?? 'working'} (${done.toLocaleString('en-US')}${total === undefined ? '' : ` of ${total.toLocaleString('en-US')}`})`,
+      );
+    },
+    release: () => process.removeListener('SIGINT', onInterrupt),
+  };
+}
+
+async function withInteractiveWork<T>(
+  output: CliOutput,
+  run: (work: LongWork) => Promise<T>,
+): Promise<T> {
+  const work = interactiveWork(output);
+  try {
+    return await run(work);
+  } finally {
+    work.release();
+  }
+}
+
+/** `field=local|central`, repeatable. */
+const fieldChoice = z
+  .string()
+  .regex(/^[a-z_][a-z0-9_]*=(local|central)$/, { message: 'expected FIELD=local or FIELD=central' })
+  .transform((value) => {
+    const [field = '', side] = value.split('=');
+    return [field, syncSideSchema.parse(side)] as const;
+  });
+
+/** `field=value`, repeatable; the value is JSON when it parses as JSON, else text. */
+const fieldValue = z
+  .string()
+  .regex(/^[a-z_][a-z0-9_]*=/, { message: 'expected FIELD=VALUE' })
+  .transform((value) => {
+    const field = value.slice(0, value.indexOf('='));
+    const raw = value.slice(value.indexOf('=') + 1);
+    let parsed: unknown = raw;
+    try {
+      parsed = JSON.parse(raw);
+    } catch {
+      // Plain text: an email, a name.
+    }
+    return [field, parsed] as const;
+  });
+
+function collect<T>(parse: (value: string) => T) {
+  return (value: string, previous: T[] = []) => [...previous, parse(value)];
+}
+
+/** A conflict for people: what, why, and each differing field's three versions. */
+function describeConflict(conflict: SyncConflict): string[] {
+  const lines = [
+    `${conflict.id}  ${conflict.kind}  ${conflict.tableName} ${conflict.recordId}  (found by ${conflict.foundBy}, ${conflict.detectedAt.toISOString()}${conflict.resolvedAt ? `, resolved ${conflict.resolvedAt.toISOString()}` : ''})`,
+    `  ${conflict.detail}`,
+  ];
+  const show = (value: unknown) => (value === undefined ? '—' : JSON.stringify(value));
+  const fields = differingFields(conflict.local, conflict.central);
+  if (!conflict.local || !conflict.central) {
+    lines.push(
+      `  local: ${conflict.local ? 'present' : 'deleted'}; central: ${conflict.central ? 'present' : 'deleted'}`,
+    );
+  }
+  const rows = fields.map((field) => [
+    `  ${field}`,
+    show(conflict.local?.[field]),
+    show(conflict.central?.[field]),
+    show(conflict.base?.[field]),
+  ]);
+  if (rows.length > 0)
+    lines.push(...formatColumns([['  field', 'local', 'central', 'base'], ...rows]));
+  return lines;
+}
+
+/** `lms-admin sync …`: this database as a working copy of a central server. */
+export function syncCommand(output: CliOutput): Command {
+  const sync = new Command('sync').description(
+    'work offline on this database and sync it with a central PostgreSQL server',
+  );
+
+  sync
+    .command('link')
+    .description(
+      'make this (empty, migrated) database a working copy of a central server: copies its data in',
+    )
+    .argument(
+      '<url>',
+      'the central server, postgres://USER[:PASSWORD]@HOST:PORT/DATABASE (the password is never stored)',
+    )
+    .option('--password-stdin', "read the central server's password from stdin")
+    .option('--json', 'print machine-readable JSON')
+    .action(async (url: string, flags: CentralFlags, command: Command) => {
+      const password = flags.passwordStdin ? await readPasswordFromStdin() : undefined;
+      const result = await withDatabase(command, (db) =>
+        withInteractiveWork(output, (work) => linkToCentral(db, { url, password }, work)),
+      );
+      if (flags.json) return output.out(asJson(result));
+      const copied = Object.values(result.rowsCopied).reduce((sum, rows) => sum + rows, 0);
+      output.out(`Linked to ${result.centralUrl}: copied ${count(copied, 'row')}.`);
+    });
+
+  withCentralOptions(
+    sync
+      .command('status')
+      .description(
+        'linked to what, changes waiting to be pushed, open conflicts, and whether the central server answers',
+      )
+      .option('--offline', "don't try to reach the central server"),
+  ).action(async (flags: CentralFlags & { offline?: boolean }, command: Command) => {
+    const target = await centralTargetOf(flags);
+    const status = await withDatabase(command, (db) =>
+      getSyncStatus(db, { checkOnline: !flags.offline, target }),
+    );
+    if (flags.json) return output.out(asJson(status));
+    if (!status.isLinked)
+      return output.out('Not linked: this database is no working copy (lms-admin sync link URL).');
+    output.out(
+      `Central: ${status.centralUrl} (${status.isOnline === null ? 'not checked' : status.isOnline ? 'online' : `offline: ${status.centralMessage}`})`,
+    );
+    output.out(
+      `Pending: ${count(status.pendingChanges, 'changed record')}${status.unfinishedBatches > 0 ? `, ${count(status.unfinishedBatches, 'unfinished push batch', 'unfinished push batches')}` : ''}`,
+    );
+    output.out(
+      `Conflicts: ${status.openConflicts === 0 ? 'none' : `${status.openConflicts} open (lms-admin sync conflicts)`}`,
+    );
+    output.out(
+      `Last push: ${status.lastPushedAt?.toISOString() ?? 'never'}; last pull: ${status.lastPulledAt?.toISOString() ?? 'never'}`,
+    );
+  });
+
+  withCentralOptions(
+    sync
+      .command('push')
+      .description(
+        'send local changes to the central server (conflicts are kept, never overwritten)',
+      ),
+  ).action(async (flags: CentralFlags, command: Command) => {
+    const target = await centralTargetOf(flags);
+    const result = await withDatabase(command, (db) =>
+      withInteractiveWork(output, (work) => pushChanges(db, target, work)),
+    );
+    if (flags.json) return output.out(asJson(result));
+    output.out(
+      `Pushed ${count(result.applied, 'record')} in ${count(result.batches, 'batch', 'batches')}${result.replayedBatches > 0 ? ` (${result.replayedBatches} already applied before)` : ''}; ${result.conflicts === 0 ? 'no conflicts' : `${count(result.conflicts, 'conflict')}: lms-admin sync conflicts`}.`,
+    );
+  });
+
+  withCentralOptions(
+    sync
+      .command('pull')
+      .description(
+        'bring central changes here, deletes included (conflicts are kept, never overwritten)',
+      ),
+  ).action(async (flags: CentralFlags, command: Command) => {
+    const target = await centralTargetOf(flags);
+    const result = await withDatabase(command, (db) =>
+      withInteractiveWork(output, (work) => pullChanges(db, target, work)),
+    );
+    if (flags.json) return output.out(asJson(result));
+    output.out(
+      `Pulled ${count(result.applied, 'change')} (${result.unchanged} already here); ${result.conflicts === 0 ? 'no conflicts' : `${count(result.conflicts, 'conflict')}: lms-admin sync conflicts`}.`,
+    );
+  });
+
+  sync
+    .command('conflicts')
+    .description('list conflicts, each differing field with its local, central and base value')
+    .option('--all', 'include resolved conflicts')
+    .option('--json', 'print machine-readable JSON')
+    .action(async (flags: { all?: boolean; json?: boolean }, command: Command) => {
+      const items = await withDatabase(command, (db) =>
+        listConflicts(db, { includeResolved: Boolean(flags.all) }),
+      );
+      if (flags.json) return output.out(asJson({ items }));
+      if (items.length === 0) return output.out('No conflicts.');
+      for (const conflict of items) output.out(describeConflict(conflict).join('\n'));
+    });
+
+  sync
+    .command('resolve')
+    .description(
+      'settle a conflict: one side whole (--take), or a side per field (--field), with --set for new values',
+    )
+    .argument('<conflict-id>', 'the id `sync conflicts` shows')
+    .addOption(
+      new Option('--take <side>', 'take one side for the whole record').choices([
+        'local',
+        'central',
+      ]),
+    )
+    .option(
+      '--field <field=side>',
+      'take a side for one field (repeat for each differing field)',
+      collect(parseWith(fieldChoice)),
+    )
+    .option(
+      '--set <field=value>',
+      'give a field a new value (JSON or text), e.g. a free email',
+      collect(parseWith(fieldValue)),
+    )
+    .option('--json', 'print machine-readable JSON')
+    .action(
+      async (
+        conflictId: string,
+        flags: {
+          take?: 'local' | 'central';
+          field?: (readonly [string, 'local' | 'central'])[];
+          set?: (readonly [string, unknown])[];
+          json?: boolean;
+        },
+        command: Command,
+      ) => {
+        if (flags.take && flags.field)
+          command.error("error: --take and --field can't be combined; choose one.");
+        if (!flags.take && !flags.field)
+          command.error(
+            'error: say how: --take local|central, or --field FIELD=local|central for each differing field.',
+          );
+        const input: SyncResolveInput = {
+          conflictId,
+          take: flags.take ?? 'fields',
+          ...(flags.field && { fields: Object.fromEntries(flags.field) }),
+          ...(flags.set && { values: Object.fromEntries(flags.set) }),
+        };
+        const result = await withDatabase(command, (db) =>
+          inCliTransaction(db, (transaction) =>
+            resolveConflict(rawConnectionOf(transaction), input, {
+              actorId: null,
+              source: ChangeSource.cli,
+            }),
+          ),
+        );
+        if (flags.json) return output.out(asJson(result));
+        output.out(
+          `Resolved. ${result.isPushNeeded ? 'The chosen version goes to the central server with the next push.' : 'This database now has the central version; nothing to push.'}`,
+        );
+      },
+    );
+
+  return sync;
+}
