@@ -5,6 +5,7 @@ import { dbCommand } from './cli/db-commands';
 import { enrollCommand, unenrollCommand } from './cli/enroll-command';
 import { migrateCommand } from './cli/migrate-commands';
 import { quizzesCommand } from './cli/quizzes-commands';
+import { syncCommand } from './cli/sync-commands';
 import { profilesCommand } from './cli/profiles-commands';
 import { usersCommand } from './cli/users-commands';
 import { UserFacingError } from './user-facing-error';
@@ -37,6 +38,7 @@ Environment:
   program.addCommand(quizzesCommand(output));
   program.addCommand(enrollCommand(output));
   program.addCommand(unenrollCommand(output));
+  program.addCommand(syncCommand(output));
   program.addCommand(profilesCommand(output));
   return program;
 }
