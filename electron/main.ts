@@ -6,6 +6,8 @@
  * Electron runs it as JavaScript: `npm run build` bundles it to dist/electron/main.js.
  */
 import { app, dialog, ipcMain, session, type BrowserWindow } from 'electron';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { UserFacingError } from '../db/user-facing-error';
 import { Router } from './api/router';
@@ -66,6 +68,15 @@ function run(): void {
   app
     .whenReady()
     .then(async () => {
+      if (!existsSync(path.join(RENDERER_DIR, 'index.html'))) {
+        // Only a development checkout can get here: a package always holds the renderer.
+        dialog.showErrorBox(
+          'LMS Admin is not built',
+          `There is no renderer in ${RENDERER_DIR}: run npm run build (npm start does), then start again.`,
+        );
+        app.exit(1);
+        return;
+      }
       hardenSession(session.defaultSession, RENDERER_DIR);
       opening = openAppDatabase(log);
       let database: AppDatabase;
