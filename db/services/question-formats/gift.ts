@@ -248,12 +248,12 @@ function readQuestion(
     );
     return { problems, notes };
   }
-  if (open === -1 || close < open) {
-    problemAt(close, 'this } closes no answer block (write \\} for a brace in text)');
+  if (open !== -1 && close === -1) {
+    problemAt(open, 'the answer block opened here has no closing }');
     return { problems, notes };
   }
-  if (close === -1) {
-    problemAt(open, 'the answer block opened here has no closing }');
+  if (open === -1 || close < open) {
+    problemAt(close, 'this } closes no answer block (write \\} for a brace in text)');
     return { problems, notes };
   }
   const nested = indexOfUnescaped(text, '{', open + 1, close);

@@ -55,7 +55,11 @@ function parseJson(source: string): ParsedQuestionFile {
   const problems: FormatProblem[] = [];
   const errors: ParseError[] = [];
   const root = parseTree(text, errors, { disallowComments: true, allowTrailingComma: false });
-  for (const error of errors) {
+  // One mistake often trips several errors at the same place: the first says it best.
+  const firstAtEachOffset = errors.filter(
+    (error, index) => errors.findIndex((other) => other.offset === error.offset) === index,
+  );
+  for (const error of firstAtEachOffset) {
     problems.push({
       ...positions.at(error.offset),
       message: `not valid JSON: ${printParseErrorCode(error.error)}`,
