@@ -6,6 +6,7 @@ import {
   Modal,
   NativeSelect,
   Stack,
+  Text,
   TextInput,
   Title,
 } from '@mantine/core';
@@ -121,21 +122,10 @@ function UsersList({ isReadOnly, dialog }: PageProps & { dialog: ListDialog | nu
             </Badge>
           ) : (
             <>
-              <Button
-                onClick={() => openDialog('new')}
-                aria-label="New user"
-                aria-keyshortcuts="N"
-                rightSection={<Kbd size="xs">N</Kbd>}
-              >
+              <Button onClick={() => openDialog('new')} aria-keyshortcuts="N">
                 New user
               </Button>
-              <Button
-                variant="default"
-                onClick={() => openDialog('import')}
-                aria-label="Import CSV"
-                aria-keyshortcuts="I"
-                rightSection={<Kbd size="xs">I</Kbd>}
-              >
+              <Button variant="default" onClick={() => openDialog('import')} aria-keyshortcuts="I">
                 Import CSV
               </Button>
             </>
@@ -147,7 +137,7 @@ function UsersList({ isReadOnly, dialog }: PageProps & { dialog: ListDialog | nu
         <TextInput
           ref={searchRef}
           label="Search users"
-          description="By name or email, anywhere in it (press / to jump here)"
+          description="By name or email, anywhere in it"
           type="search"
           value={search}
           onChange={(event) => setSearch(event.currentTarget.value)}
@@ -168,6 +158,18 @@ function UsersList({ isReadOnly, dialog }: PageProps & { dialog: ListDialog | nu
           </Button>
         )}
       </Group>
+      <Text size="xs" c="dimmed">
+        Keys: <Kbd size="xs">/</Kbd> search
+        {!isReadOnly && (
+          <>
+            {' '}
+            · <Kbd size="xs">N</Kbd> new user · <Kbd size="xs">I</Kbd> import · in the list,{' '}
+            <Kbd size="xs">Ctrl</Kbd>+<Kbd size="xs">A</Kbd> selects all and{' '}
+            <Kbd size="xs">Esc</Kbd> clears the selection
+          </>
+        )}{' '}
+        · <Kbd size="xs">Enter</Kbd> on a name opens the user
+      </Text>
       {!isReadOnly && selection.count > 0 && (
         <BulkUserActions selected={selectedRows} onClear={selection.clear} />
       )}

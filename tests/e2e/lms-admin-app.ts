@@ -152,7 +152,9 @@ export class LmsAdminApp {
       const name = await element.evaluate(
         (node) =>
           node.getAttribute('aria-label') ??
-          (node instanceof HTMLInputElement ? node.labels?.[0]?.textContent : null) ??
+          (node instanceof HTMLInputElement || node instanceof HTMLSelectElement
+            ? node.labels?.[0]?.textContent
+            : null) ??
           node.textContent ??
           '',
       );
