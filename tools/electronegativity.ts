@@ -1,7 +1,8 @@
 /**
- * `npm run lint:electron`: runs Doyensec's Electronegativity over `electron/` and fails on any
- * finding of medium or high severity (whatever its confidence), and on any file it couldn't parse,
- * since an unparsed file is an unchecked one. Low and informational findings are listed, not fatal.
+ * `npm run lint:electron [FOLDER]`: runs Doyensec's Electronegativity over `electron/` (or FOLDER)
+ * and fails on any finding of medium or high severity (whatever its confidence), and on any file
+ * it couldn't parse, since an unparsed file is an unchecked one. Low and informational findings
+ * are listed, not fatal.
  *
  * A finding judged a false positive is silenced where it stands, with the tool's own inline
  * comment (`eng-disable CHECK_ID`) and a line saying why, so the reason is read with the code.
@@ -22,7 +23,9 @@ import { fileURLToPath } from 'node:url';
 import { CONTENT_SECURITY_POLICY } from '../electron/content-security';
 
 const projectRoot = fileURLToPath(new URL('..', import.meta.url));
-const SCANNED_DIR = path.join(projectRoot, 'electron');
+const scannedDir = path.resolve(process.argv[2] ?? path.join(projectRoot, 'electron'));
+/** How findings name the folder: as the project knows it. */
+const scannedLabel = path.relative(projectRoot, scannedDir) || '.';
 const require = createRequire(import.meta.url);
 const toolDir = path.dirname(require.resolve('@doyensec/electronegativity/package.json'));
 const toolRequire = createRequire(path.join(toolDir, 'package.json'));
@@ -114,7 +117,7 @@ async function main(): Promise<void> {
   useShippedMessages();
   const run = toolRequire(toolDir) as Run;
   const { issues, errors } = await run({
-    input: SCANNED_DIR,
+    input: scannedDir,
     isRelative: true,
     electronVersionOverride: electronVersion(),
     excludeFromScan: EXCLUDED_CHECKS,
@@ -123,23 +126,23 @@ async function main(): Promise<void> {
   const unparsed = errors.filter((error) => !error.tolerable);
   const blocking = issues.filter((issue) => issue.severity.value >= MEDIUM);
   const describe = (issue: Finding): string =>
-    `  ${issue.severity.name} ${issue.id} (${issue.confidence.name}) at electron/${issue.file}:${issue.location.line}:${issue.location.column}\n` +
+    `  ${issue.severity.name} ${issue.id} (${issue.confidence.name}) at ${scannedLabel}/${issue.file}:${issue.location.line}:${issue.location.column}\n` +
     `    ${issue.description} ${issue.shortenedURL}`;
   for (const issue of issues) console.log(describe(issue));
   for (const error of unparsed)
-    console.log(`  could not parse electron/${error.file}: ${error.message}`);
+    console.log(`  could not parse ${scannedLabel}/${error.file}: ${error.message}`);
   for (const weakness of policy.weaknesses) console.log(`  weak CSP: ${weakness}`);
   for (const note of policy.notes) console.log(`  CSP note (not fatal): ${note}`);
   if (blocking.length > 0 || unparsed.length > 0 || policy.weaknesses.length > 0) {
     console.error(
       `Electronegativity: ${blocking.length} medium or high finding(s), ${unparsed.length} unparsed file(s) ` +
-        `and ${policy.weaknesses.length} CSP weakness(es) in electron/: fix them, or, for a false positive, ` +
+        `and ${policy.weaknesses.length} CSP weakness(es) in ${scannedLabel}/: fix them, or, for a false positive, ` +
         'add `eng-disable <CHECK_ID>` beside it with the reason.',
     );
     process.exit(1);
   }
   console.log(
-    `Electronegativity: no medium or high finding in electron/ (${issues.length} low or informational).`,
+    `Electronegativity: no medium or high finding in ${scannedLabel}/ (${issues.length} low or informational).`,
   );
 }
 
