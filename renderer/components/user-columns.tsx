@@ -57,9 +57,9 @@ export const userColumns = column.columns([
 ]);
 
 export const userColumnWidths: Readonly<Record<string, string>> = {
-  fullName: '22%',
-  email: '27%',
-  role: '11%',
+  fullName: '20%',
+  email: '26%',
+  role: '14%',
   isActive: '11%',
   lastLoginAt: '17%',
   createdAt: '12%',
