@@ -8,6 +8,8 @@ import { buildElectron } from '../../tools/build-electron';
 const projectRoot = fileURLToPath(new URL('../..', import.meta.url));
 /** Inside the project, so the built main process finds its npm packages in node_modules. */
 const BUILDS_DIR = path.join(projectRoot, 'test-results', 'electron');
+/** How long the window may take to appear (a loaded machine, a first start of the embedded server). */
+const WINDOW_TIMEOUT_MS = 90_000;
 
 /** The Electron runtime the shell's tests run in, or why they can't run here. */
 export function electronAvailability(): { runtime: ElectronRuntime } | { reason: string } {
@@ -57,7 +59,8 @@ export async function launchLmsAdminElectron(
     args: [path.join(outDir, 'electron', 'main.js')],
     env: { ...childEnv, ...env },
   });
-  const page = await app.firstWindow();
+  // The window opens once the database is open: on a fresh data folder, after initdb and migrations.
+  const page = await app.firstWindow({ timeout: WINDOW_TIMEOUT_MS });
   await page.waitForLoadState('domcontentloaded');
   return {
     app,
