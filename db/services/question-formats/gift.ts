@@ -477,7 +477,8 @@ function readQuestion(
         continue;
       }
       const [first, second] = parts.map((part) => Number(part.trim()));
-      if (value === '*') values.push({ otherwise: true, ...extra });
+      // `=*` is a full-credit catch-all unless it says otherwise (only `~#…` means a wrong one).
+      if (value === '*') values.push({ otherwise: true, weight: 100, ...extra });
       else if (range > 0) values.push({ min: first ?? 0, max: second ?? 0, ...extra });
       else values.push({ value: first ?? 0, ...(second ? { tolerance: second } : {}), ...extra });
     }
@@ -498,10 +499,13 @@ function readQuestion(
   }
 }
 
-/** A text with its `[format]` where GIFT needs one: another format than `inherited`, or a text that would read as syntax. */
+/**
+ * A text with its `[format]` where GIFT needs one: a format other than `inherited`, or a text
+ * that would otherwise read as syntax (a `[`, a `//` comment, `$CATEGORY:`).
+ */
 function formattedText(text: string, format: TextFormat, inherited: TextFormat): string {
-  const needsFormat = format !== inherited || /^[[/$\s]/.test(text) || text === '';
-  return `${needsFormat && text !== '' ? `[${format}]` : ''}${escapeGift(text)}`;
+  const needsFormat = format !== inherited || /^[[/$]/.test(text);
+  return `${needsFormat ? `[${format}]` : ''}${escapeGift(text)}`;
 }
 
 function numberText(value: number): string {
@@ -616,10 +620,8 @@ function writeQuestion(question: Question, note: (message: string) => void): str
   const isMissingWord = blank !== -1 && question.text.slice(blank + BLANK.length).trim() !== '';
   const before = isMissingWord ? question.text.slice(0, blank) : question.text;
   const after = isMissingWord ? question.text.slice(blank + BLANK.length) : '';
-  const prefix = formattedText(before, format, DEFAULT_FORMAT);
-  const needsFormat = !prefix.startsWith('[') && format !== DEFAULT_FORMAT;
   const title = question.title ? `::${escapeGift(question.title)}::` : '';
-  return `// question: ${question.id}\n${title}${needsFormat ? `[${format}]` : ''}${prefix}${
+  return `// question: ${question.id}\n${title}${formattedText(before, format, DEFAULT_FORMAT)}${
     isMissingWord || before === '' ? '' : ' '
   }${block}${escapeGift(after)}\n`;
 }

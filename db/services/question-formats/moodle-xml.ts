@@ -87,6 +87,8 @@ const parser = new XMLParser({
   parseTagValue: false,
   parseAttributeValue: false,
   trimValues: false,
+  // Numeric character references (&#160;) too, which Moodle's files hold.
+  htmlEntities: true,
 });
 const META = XMLParser.getMetaDataSymbol() as unknown as symbol;
 
