@@ -214,6 +214,28 @@ export const channelExamples: ChannelExamples = {
   }),
   'users.export': () => ({}),
 
+  'audit.list': ({ world }) => ({ filter: { tableName: 'courses', recordId: world.course.id } }),
+  'audit.get': ({ world }) => ({ seq: world.audit.courseCreatedSeq }),
+  'audit.diff': ({ world }) => ({
+    fromSeq: world.audit.courseCreatedSeq,
+    toSeq: world.audit.courseCreatedSeq,
+  }),
+  'audit.asOf': ({ world }) => ({
+    tableName: 'courses',
+    recordId: world.course.id,
+    at: new Date(),
+  }),
+  'audit.transaction': ({ world }) => ({ seq: world.audit.courseCreatedSeq }),
+  'audit.export': ({ world }) => ({
+    filter: { recordId: world.course.id, tableName: 'courses' },
+    format: 'csv',
+  }),
+  // The newcomer is in no course and unchanged since created: reverting that deletes them.
+  'audit.revert': ({ world }) => ({ seq: world.audit.newcomerCreatedSeq }),
+  'audit.revertTransaction': ({ world }) => ({ seq: world.audit.newcomerCreatedSeq }),
+  // The world deletes nothing: undeleting a creation is refused as not a deletion.
+  'audit.undelete': ({ world }) => ({ seq: world.audit.newcomerCreatedSeq }),
+
   'migrations.status': () => ({}),
   // Nothing is pending in a migrated test database: applying all is a no-op.
   'migrations.apply': () => ({}),

@@ -33,6 +33,8 @@ export interface LmsWorld {
   enrollment: VersionedRef;
   progress: VersionedRef;
   attempt: VersionedRef;
+  /** Entries of the audit history the world's creation wrote (seq), for the audit channels. */
+  audit: { courseCreatedSeq: string; newcomerCreatedSeq: string };
 }
 
 /** The question `createQuiz` in lms-factories writes. */
@@ -55,6 +57,7 @@ export async function buildWorld(db: Database, ownerId: string): Promise<LmsWorl
     student: student.id,
     newcomer: newcomer.id,
   });
+  const audit = await creationSeqsOf(db, { courses: course.id, users: newcomer.id });
   return {
     ownerId,
     course: { ...course, version: versions.courses },
@@ -65,7 +68,26 @@ export async function buildWorld(db: Database, ownerId: string): Promise<LmsWorl
     enrollment: { id: enrollment.id, version: enrollment.version },
     progress: { id: progress.id, version: progress.version },
     attempt: { id: attempt.id, version: attempt.version },
+    audit,
   };
+}
+
+/** The audit entries that recorded the creation of the world's course and its newcomer. */
+async function creationSeqsOf(
+  db: Database,
+  ids: { courses: string; users: string },
+): Promise<LmsWorld['audit']> {
+  const rows = await db.select<{ table_name: string; seq: string }>(
+    `SELECT table_name, seq::text AS seq FROM audit_log
+     WHERE action = 'INSERT' AND ((table_name = 'courses' AND record_id = $1) OR (table_name = 'users' AND record_id = $2))`,
+    [ids.courses, ids.users],
+  );
+  const seqOf = (table: string): string => {
+    const seq = rows.find((row) => row.table_name === table)?.seq;
+    if (!seq) throw new Error(`no audit entry recorded the world's ${table} row`);
+    return seq;
+  };
+  return { courseCreatedSeq: seqOf('courses'), newcomerCreatedSeq: seqOf('users') };
 }
 
 /** The factories that don't return a version: read them in one query rather than assume 1. */
