@@ -439,7 +439,8 @@ function readQuestion(
       question = { ...base, kind: 'short_answer', answers: accepted };
     }
   }
-  return { ...(question && { question }), problems, notes };
+  // A question with a problem of its own is not checked further: its other faults would follow from it.
+  return { ...(question && problems.length === 0 && { question }), problems, notes };
 
   function readNumerical(): QuestionDraftFields | undefined {
     const from = answersStart + 1;
