@@ -1,6 +1,6 @@
 import { Command, Option } from 'commander';
 import { z } from 'zod';
-import { ChangeSource, rawConnectionOf } from '../connection';
+import { rawConnectionOf } from '../connection';
 import { syncSideSchema, type SyncConflict, type SyncResolveInput } from '../schemas/sync';
 import type { LongWork } from '../services/long-work';
 import { differingFields, listConflicts } from '../services/sync/conflicts';
@@ -281,10 +281,7 @@ export function syncCommand(output: CliOutput): Command {
         };
         const result = await withDatabase(command, (db) =>
           inCliTransaction(db, (transaction) =>
-            resolveConflict(rawConnectionOf(transaction), input, {
-              actorId: null,
-              source: ChangeSource.cli,
-            }),
+            resolveConflict(rawConnectionOf(transaction), input, { actorId: null }),
           ),
         );
         if (flags.json) return output.out(asJson(result));

@@ -12,6 +12,7 @@ import { courseChannels } from './channels/courses';
 import { dashboardChannels } from './channels/dashboard';
 import { enrollmentChannels } from './channels/enrollments';
 import { migrationChannels } from './channels/migrations';
+import { syncChannels } from './channels/sync';
 import { questionFileChannels } from './channels/question-files';
 import { quizBulkChannels } from './channels/quiz-bulk';
 import { quizChannels } from './channels/quizzes';
@@ -28,6 +29,7 @@ export const contract = {
   ...dashboardChannels,
   ...userChannels,
   ...migrationChannels,
+  ...syncChannels,
   ...connectionProfileChannels,
 } as const;
 

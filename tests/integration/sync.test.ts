@@ -132,7 +132,7 @@ describe('sync', () => {
             take: 'fields',
             fields: { full_name: 'local', is_active: 'central' },
           },
-          { actorId: null, source: ChangeSource.app },
+          { actorId: null },
         ),
     );
     expect(await pushChanges(replicaB().db, target())).toMatchObject({ applied: 1, conflicts: 0 });
@@ -178,7 +178,7 @@ describe('sync', () => {
         resolveConflict(
           rawConnectionOf(transaction),
           { conflictId: conflict.id, take: 'local', values: { email: 'new.b@example.com' } },
-          { actorId: null, source: ChangeSource.app },
+          { actorId: null },
         ),
     );
     expect(await pushChanges(replicaB().db, target())).toMatchObject({ conflicts: 0, applied: 1 });

@@ -241,6 +241,15 @@ export const channelExamples: ChannelExamples = {
   'migrations.apply': () => ({}),
   'migrations.rollback': ({ latestMigration }) => ({ to: latestMigration }),
 
+  'sync.status': () => ({ checkOnline: false }),
+  // Nothing listens on port 1: the link fails fast, as a person with a wrong URL would see it.
+  'sync.link': () => ({ url: 'postgres://nobody@127.0.0.1:1/lms' }),
+  // The test database is no working copy: push and pull say it must be linked first.
+  'sync.push': () => ({}),
+  'sync.pull': () => ({}),
+  'sync.conflicts': () => ({}),
+  'sync.resolve': () => ({ conflictId: '00000000-0000-4000-8000-000000000000', take: 'local' }),
+
   'profiles.list': () => ({}),
   'profiles.save': () => ({
     name: `Central ${freshTag()}`,

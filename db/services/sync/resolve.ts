@@ -1,5 +1,4 @@
 import type pg from 'pg';
-import type { ChangeSource } from '../../connection';
 import {
   SyncConflictKind,
   type SyncResolveInput,
@@ -23,10 +22,9 @@ import {
   type SyncedTable,
 } from './synced-tables';
 
-/** Who resolves, and how the transaction records their own changes. */
+/** Who resolves (their own changes are recorded with the transaction's actor settings). */
 export interface Resolver {
   actorId: string | null;
-  source: ChangeSource;
 }
 
 /** Columns a person never sets: they identify the record or follow from the change. */
@@ -68,11 +66,17 @@ export async function resolveConflict(
   const isCollision = conflict.kind === SyncConflictKind.uniqueCollision && localId !== central?.id;
   const local = (await readImages(client, statements.of(table), [localId])).get(localId) ?? null;
 
+  // The caller's own actor settings, to return to after writing the central version as sync's.
+  const { rows: settings } = await client.query<{ source: string; actor: string; ip: string }>(
+    `SELECT current_setting('lms.source', true) AS source, current_setting('lms.actor_id', true) AS actor,
+            current_setting('lms.actor_ip', true) AS ip`,
+  );
+  const own = settings[0];
   const asSync = () => markAsSync(client);
   const asResolver = () =>
     client.query(
-      `SELECT set_config('lms.source', $1, true), set_config('lms.actor_id', $2, true), set_config('lms.actor_ip', '', true)`,
-      [resolver.source, resolver.actorId ?? ''],
+      `SELECT set_config('lms.source', $1, true), set_config('lms.actor_id', $2, true), set_config('lms.actor_ip', $3, true)`,
+      [own?.source ?? '', own?.actor ?? '', own?.ip ?? ''],
     );
 
   let pushBase: number | null | undefined;

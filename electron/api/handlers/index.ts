@@ -10,6 +10,7 @@ import { migrationHandlers } from './migrations';
 import { questionFileHandlers } from './question-files';
 import { quizBulkHandlers } from './quiz-bulk';
 import { quizHandlers } from './quizzes';
+import { syncHandlers } from './sync';
 import { userHandlers } from './users';
 
 /** Every channel's handler, merged in one place; the type insists that none is missing. */
@@ -24,5 +25,6 @@ export const handlers: HandlerTable<Channel> = {
   ...dashboardHandlers,
   ...userHandlers,
   ...migrationHandlers,
+  ...syncHandlers,
   ...connectionProfileHandlers,
 };

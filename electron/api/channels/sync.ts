@@ -1,0 +1,51 @@
+import { z } from 'zod';
+import {
+  syncConflictListInputSchema,
+  syncConflictListSchema,
+  syncLinkInputSchema,
+  syncLinkResultSchema,
+  syncPullResultSchema,
+  syncPushResultSchema,
+  syncResolveInputSchema,
+  syncResolveResultSchema,
+  syncRunInputSchema,
+  syncStatusSchema,
+} from '../../../db/schemas/sync';
+import { adminOnly, channel } from '../channel';
+
+/** Sync of this (local) database with a central server: admins only (it writes everything). */
+export const syncChannels = {
+  'sync.status': channel({
+    input: z.object({ checkOnline: z.boolean().default(true) }).strict(),
+    output: syncStatusSchema,
+    roles: adminOnly,
+  }),
+  'sync.link': channel({
+    input: syncLinkInputSchema,
+    output: syncLinkResultSchema,
+    roles: adminOnly,
+    isLong: true,
+  }),
+  'sync.push': channel({
+    input: syncRunInputSchema,
+    output: syncPushResultSchema,
+    roles: adminOnly,
+    isLong: true,
+  }),
+  'sync.pull': channel({
+    input: syncRunInputSchema,
+    output: syncPullResultSchema,
+    roles: adminOnly,
+    isLong: true,
+  }),
+  'sync.conflicts': channel({
+    input: syncConflictListInputSchema,
+    output: syncConflictListSchema,
+    roles: adminOnly,
+  }),
+  'sync.resolve': channel({
+    input: syncResolveInputSchema,
+    output: syncResolveResultSchema,
+    roles: adminOnly,
+  }),
+} as const;

@@ -1,0 +1,45 @@
+import type { Database } from '../../../db/connection';
+import { rawConnectionOf } from '../../../db/connection';
+import { listConflicts } from '../../../db/services/sync/conflicts';
+import { linkToCentral } from '../../../db/services/sync/link';
+import { pullChanges } from '../../../db/services/sync/pull';
+import { pushChanges } from '../../../db/services/sync/push';
+import { resolveConflict } from '../../../db/services/sync/resolve';
+import { getSyncStatus } from '../../../db/services/sync/status';
+import { actorOf, type HandlerTable } from './handler';
+
+/**
+ * The central server's password, as last typed in this app session: kept in this process's
+ * memory only (never stored, never sent back), so push and pull don't ask again.
+ */
+const centralPasswords = new WeakMap<Database, string>();
+
+/** The password to use: the one given now (remembered), else the remembered one. */
+function passwordFor(db: Database, given: string | undefined): string | undefined {
+  if (given !== undefined) centralPasswords.set(db, given);
+  return given ?? centralPasswords.get(db);
+}
+
+export const syncHandlers: HandlerTable<
+  'sync.status' | 'sync.link' | 'sync.push' | 'sync.pull' | 'sync.conflicts' | 'sync.resolve'
+> = {
+  'sync.status': (input, { db }) =>
+    getSyncStatus(db, {
+      checkOnline: input.checkOnline,
+      target: { password: passwordFor(db, undefined) },
+    }),
+  'sync.link': (input, { db, signal, progress }) => {
+    const password = passwordFor(
+      db,
+      input.password ?? (decodeURIComponent(new URL(input.url).password) || undefined),
+    );
+    return linkToCentral(db, { url: input.url, password }, { signal, progress });
+  },
+  'sync.push': (input, { db, signal, progress }) =>
+    pushChanges(db, { password: passwordFor(db, input.password) }, { signal, progress }),
+  'sync.pull': (input, { db, signal, progress }) =>
+    pullChanges(db, { password: passwordFor(db, input.password) }, { signal, progress }),
+  'sync.conflicts': async (input, { db }) => ({ items: await listConflicts(db, input) }),
+  'sync.resolve': (input, context) =>
+    resolveConflict(rawConnectionOf(context.transaction), input, { actorId: actorOf(context).id }),
+};
