@@ -6,6 +6,7 @@
 import { Database } from '../db/connection';
 import { openDatabaseTarget } from '../db/database-target';
 import { Migrator } from '../db/migrator';
+import type { SecretBox } from '../db/profiles/secret-box';
 
 /** An open database, and the way to let go of it (and of the embedded server, if started for the app). */
 export interface AppDatabase {
@@ -34,10 +35,14 @@ async function migrateToLatest(databaseUrl: string, log: (line: string) => void)
 
 /**
  * Opens the app's database. A step that fails lets go of what the steps before it opened, so an
- * embedded server started for nothing is stopped again.
+ * embedded server started for nothing is stopped again. `secretBox` opens the active profile's
+ * password (the desktop app's keychain); the key file by default.
  */
-export async function openAppDatabase(log: (line: string) => void): Promise<AppDatabase> {
-  const target = await openDatabaseTarget();
+export async function openAppDatabase(
+  log: (line: string) => void,
+  secretBox?: SecretBox,
+): Promise<AppDatabase> {
+  const target = await openDatabaseTarget({ secretBox });
   try {
     log(`Database: ${target.label}.`);
     await migrateToLatest(target.url, log);

@@ -5,10 +5,13 @@
  *
  * Electron runs it as JavaScript: `npm run build` bundles it to dist/electron/main.js.
  */
-import { app, dialog, ipcMain, session, type BrowserWindow } from 'electron';
+import { app, dialog, ipcMain, safeStorage, session, type BrowserWindow } from 'electron';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { resolveDataDir } from '../db/data-dir';
+import { ProfileStore } from '../db/profiles/profile-store';
+import { secretBoxFor } from '../db/profiles/secret-box';
 import { UserFacingError } from '../db/user-facing-error';
 import { Router } from './api/router';
 import { openAppDatabase, type AppDatabase } from './app-database';
@@ -78,7 +81,10 @@ function run(): void {
         return;
       }
       hardenSession(session.defaultSession, RENDERER_DIR);
-      opening = openAppDatabase(log);
+      // Profile passwords under the OS keychain's key (safeStorage works only once the app is ready).
+      const dataDir = resolveDataDir();
+      const secretBox = secretBoxFor(dataDir, safeStorage);
+      opening = openAppDatabase(log, secretBox);
       let database: AppDatabase;
       try {
         database = await opening;
@@ -93,7 +99,7 @@ function run(): void {
       if (shutdown !== 'running') return;
       unbindIpc = bindIpc({
         ipcMain,
-        router: new Router({ db: database.db }),
+        router: new Router({ db: database.db, profiles: new ProfileStore(dataDir, secretBox) }),
         isTrustedSender: isAppPage,
       });
       appWindow = await createAppWindow(PRELOAD_PATH);
