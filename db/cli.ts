@@ -1,4 +1,5 @@
 import { Command, CommanderError } from 'commander';
+import { auditCommand } from './cli/audit-commands';
 import { processOutput, type CliOutput, type GlobalOptions } from './cli/context';
 import { coursesCommand } from './cli/courses-commands';
 import { dbCommand } from './cli/db-commands';
@@ -40,6 +41,7 @@ Environment:
   program.addCommand(unenrollCommand(output));
   program.addCommand(syncCommand(output));
   program.addCommand(profilesCommand(output));
+  program.addCommand(auditCommand(output));
   return program;
 }
 
