@@ -7,6 +7,7 @@ import {
   generateMigration,
   planMigration,
 } from '../migration-authoring/model-drift';
+import { assessRiskySteps, findRiskySteps } from '../migration-authoring/risky-steps';
 import { withScratchDatabase } from '../migration-authoring/scratch-database';
 import { MigrationFolder } from '../migration-source';
 import { modelSchema } from '../models';
@@ -215,8 +216,8 @@ export function migrateCommand(output: CliOutput): Command {
     )
     .action(async (name: string, options: { dropUnmodelled?: boolean }, command: Command) => {
       const folder = new MigrationFolder();
-      const generated = await withDatabaseTarget(command, (target) =>
-        withScratchDatabase(target.url, folder, (client) =>
+      const { generated, riskySteps } = await withDatabaseTarget(command, async (target) => {
+        const result = await withScratchDatabase(target.url, folder, (client) =>
           generateMigration({
             client,
             source: modelSchema,
@@ -224,8 +225,17 @@ export function migrateCommand(output: CliOutput): Command {
             name,
             dropUnmodelled: options.dropUnmodelled === true,
           }),
-        ),
-      );
+        );
+        // The scratch database is empty: rows at stake are counted where the migration will run.
+        const steps = await findRiskySteps(result.plan.up.statements.join(';\n'));
+        const client = new pg.Client({ connectionString: target.url });
+        await client.connect();
+        try {
+          return { generated: result, riskySteps: await assessRiskySteps(client, steps) };
+        } finally {
+          await client.end();
+        }
+      });
       for (const table of generated.unmodelledTables) {
         output.err(`Left alone: table ${table} has no model (--drop-unmodelled would drop it).`);
       }
@@ -235,6 +245,9 @@ export function migrateCommand(output: CliOutput): Command {
       }
       output.out(`Created ${generated.file} with ${generated.plan.changes.length} change(s):`);
       for (const change of generated.plan.changes) output.out(`  ${change}`);
+      for (const step of riskySteps) {
+        output.out(`Warning: up ${step.message}; \`migrate up\` will need --allow-destructive.`);
+      }
       printNotes('up', generated.plan.up.notes, output);
       printNotes('down', generated.plan.down.notes, output);
       output.out(

@@ -1,4 +1,7 @@
 import type { Database } from '../connection';
+import { compareModels, planMigration } from '../migration-authoring/model-drift';
+import type { ModelSchemaSource } from '../migration-authoring/model-schema';
+import { sqlForPsql } from '../migration-authoring/sql-preview';
 import type { MigrationFolder } from '../migration-source';
 import {
   describeProblem,
@@ -6,7 +9,13 @@ import {
   Migrator,
   type MigrationStatus,
 } from '../migrator';
-import type { MigrationStatusView, RollbackMigrationsInput } from '../schemas/migrations';
+import { modelSchema } from '../models';
+import type {
+  MigrationPreviewView,
+  MigrationStatusView,
+  ModelDriftView,
+  RollbackMigrationsInput,
+} from '../schemas/migrations';
 import type { LongWork } from './long-work';
 import { ServiceError } from './service-error';
 
@@ -80,14 +89,20 @@ export async function getMigrationStatus(
   );
 }
 
-/** Applies pending migrations (all, or up to and including `to`), each in its own transaction. */
+/**
+ * Applies pending migrations (all, or up to and including `to`), each in its own transaction;
+ * steps that drop data or lock a large table only with `allowDestructive`.
+ */
 export async function applyMigrations(
   db: Database,
-  input: { to?: string | undefined },
+  input: { to?: string | undefined; allowDestructive?: boolean | undefined },
   options: MigrationRunOptions,
 ): Promise<{ names: string[]; status: MigrationStatusView }> {
   return withMigrator(db, options, async (migrator) => {
-    const names = await migrator.up(input.to === undefined ? {} : { to: input.to });
+    const names = await migrator.up({
+      ...(input.to !== undefined && { to: input.to }),
+      allowDestructive: input.allowDestructive === true,
+    });
     return { names, status: describeMigrationStatus(await migrator.status()) };
   });
 }
@@ -102,4 +117,31 @@ export async function rollbackMigrations(
     const names = await migrator.down('to' in input ? { to: input.to } : { step: input.step });
     return { names, status: describeMigrationStatus(await migrator.status()) };
   });
+}
+
+/** The SQL each pending migration would run, recorded without running it, with its risky steps. */
+export async function previewPendingMigrations(
+  db: Database,
+  folder?: MigrationFolder,
+): Promise<MigrationPreviewView> {
+  return withMigrator(db, { appliedBy: '', ...(folder && { folder }) }, async (migrator) => ({
+    migrations: (await migrator.preview({ direction: 'up' })).map((preview) => ({
+      name: preview.name,
+      sql: preview.queries.map((query, step) => sqlForPsql(query, String(step + 1))).join('\n'),
+      caveats: preview.caveats,
+      riskySteps: preview.riskySteps,
+    })),
+  }));
+}
+
+/** How the models compare with `db` (changing nothing there): what `migrate check` reports. */
+export async function readModelDrift(
+  db: Database,
+  source: ModelSchemaSource = modelSchema,
+): Promise<ModelDriftView> {
+  const comparison = await db.withRawClient((client) => compareModels(client, source));
+  return {
+    changes: planMigration(comparison).changes,
+    unmodelledTables: comparison.unmodelledTables,
+  };
 }

@@ -1,6 +1,7 @@
 import { Alert, Loader, Stack, Table, Text, Title } from '@mantine/core';
 import { ApplyMigrations } from '../components/apply-migrations';
 import { ErrorAlert } from '../components/error-alert';
+import { ModelDrift } from '../components/model-drift';
 import { formatDateTime } from '../format';
 import { useMigrationStatus } from '../hooks/use-migrations';
 
@@ -48,6 +49,7 @@ export function MigrationsPage() {
               {status.data.current ? ` (at ${status.data.current})` : ''}.
             </Text>
           )}
+          <ModelDrift />
           <Title order={2} size="h4">
             Applied
           </Title>

@@ -237,6 +237,8 @@ export const channelExamples: ChannelExamples = {
   'audit.undelete': ({ world }) => ({ seq: world.audit.newcomerCreatedSeq }),
 
   'migrations.status': () => ({}),
+  'migrations.preview': () => ({}),
+  'migrations.drift': () => ({}),
   // Nothing is pending in a migrated test database: applying all is a no-op.
   'migrations.apply': () => ({}),
   'migrations.rollback': ({ latestMigration }) => ({ to: latestMigration }),

@@ -1,8 +1,10 @@
 import { emptyInputSchema } from '../../../db/schemas/common';
 import {
   applyMigrationsInputSchema,
+  migrationPreviewSchema,
   migrationRunResultSchema,
   migrationStatusSchema,
+  modelDriftSchema,
   rollbackMigrationsInputSchema,
 } from '../../../db/schemas/migrations';
 import { adminOnly, adminOrSupport, channel } from '../channel';
@@ -11,6 +13,16 @@ export const migrationChannels = {
   'migrations.status': channel({
     input: emptyInputSchema,
     output: migrationStatusSchema,
+    roles: adminOrSupport,
+  }),
+  'migrations.preview': channel({
+    input: emptyInputSchema,
+    output: migrationPreviewSchema,
+    roles: adminOrSupport,
+  }),
+  'migrations.drift': channel({
+    input: emptyInputSchema,
+    output: modelDriftSchema,
     roles: adminOrSupport,
   }),
   'migrations.apply': channel({

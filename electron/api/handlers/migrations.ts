@@ -1,6 +1,8 @@
 import {
   applyMigrations,
   getMigrationStatus,
+  previewPendingMigrations,
+  readModelDrift,
   rollbackMigrations,
 } from '../../../db/services/migrations';
 import { actorOf, type HandlerContext, type HandlerTable } from './handler';
@@ -13,9 +15,15 @@ const runOptions = (context: HandlerContext) => ({
 });
 
 export const migrationHandlers: HandlerTable<
-  'migrations.status' | 'migrations.apply' | 'migrations.rollback'
+  | 'migrations.status'
+  | 'migrations.preview'
+  | 'migrations.drift'
+  | 'migrations.apply'
+  | 'migrations.rollback'
 > = {
   'migrations.status': (_input, { db }) => getMigrationStatus(db),
+  'migrations.preview': (_input, { db }) => previewPendingMigrations(db),
+  'migrations.drift': (_input, { db }) => readModelDrift(db),
   'migrations.apply': (input, context) => applyMigrations(context.db, input, runOptions(context)),
   'migrations.rollback': (input, context) =>
     rollbackMigrations(context.db, input, runOptions(context)),
