@@ -123,7 +123,6 @@ export async function importQuestions(
 ): Promise<ImportQuestionsResult> {
   const input = importQuestionsInputSchema.parse(rawInput);
   const { format, reason } = chooseFormat(input);
-  options.progress?.(0, undefined, 'reading');
   const parsed = questionFileFormats[format].parse(input.content);
   options.signal?.throwIfAborted();
   const problems = parsed.problems.filter((problem) => !(input.skipUnsupported && problem.feature));
