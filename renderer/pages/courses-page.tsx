@@ -1,21 +1,10 @@
-import {
-  Badge,
-  Button,
-  Group,
-  Loader,
-  Modal,
-  NativeSelect,
-  Stack,
-  TextInput,
-  Title,
-} from '@mantine/core';
+import { Badge, Button, Group, Modal, NativeSelect, Stack, TextInput, Title } from '@mantine/core';
 import { useDebouncedValue, useDisclosure } from '@mantine/hooks';
 import { useState } from 'react';
 import { courseColumns, courseColumnWidths } from '../components/course-columns';
 import { DataGrid } from '../components/data-grid';
 import { EmptyState } from '../components/empty-state';
-import { ErrorAlert } from '../components/error-alert';
-import { ListStatus } from '../components/list-status';
+import { ListBody } from '../components/list-body';
 import { NewCourseForm } from '../components/new-course-form';
 import { useCoursesList, type PublishedFilter } from '../hooks/use-courses-list';
 import type { PageProps } from './app-pages';
@@ -84,34 +73,13 @@ export function CoursesPage({ user, isReadOnly }: PageProps) {
           </Button>
         )}
       </Group>
-      <ListStatus
+      <ListBody
         noun={['course', 'courses']}
-        count={list.items.length}
-        isPending={list.isPending}
-        hasMore={list.hasNextPage}
-        isFetching={list.isFetching}
-      />
-      {list.isError ? (
-        <ErrorAlert
-          title="Couldn't load courses"
-          error={list.error}
-          onRetry={() => void list.refetch()}
-        />
-      ) : list.isPending ? (
-        <Loader size="sm" aria-label="Loading courses" />
-      ) : list.items.length === 0 ? (
-        isFiltered ? (
-          <EmptyState
-            title="No courses match these filters"
-            action={
-              <Button variant="light" onClick={clearFilters}>
-                Show all courses
-              </Button>
-            }
-          >
-            Check the spelling, search for a shorter part of the title, or show every state.
-          </EmptyState>
-        ) : (
+        list={list}
+        isFiltered={isFiltered}
+        onClearFilters={clearFilters}
+        noMatchHint="Check the spelling, search for a shorter part of the title, or show every state."
+        empty={
           <EmptyState title="No courses yet" action={newCourseButton}>
             {isReadOnly
               ? 'Courses appear here once an admin or instructor creates them.'
@@ -119,8 +87,8 @@ export function CoursesPage({ user, isReadOnly }: PageProps) {
                 ? 'Start one with New course, or ask an admin to give you an existing one.'
                 : 'Start the first one with New course; it stays a draft until you publish it.'}
           </EmptyState>
-        )
-      ) : (
+        }
+      >
         <DataGrid
           label="Courses"
           rows={list.items}
@@ -131,7 +99,7 @@ export function CoursesPage({ user, isReadOnly }: PageProps) {
           isLoadingMore={list.isFetchingNextPage}
           onLoadMore={() => void list.fetchNextPage()}
         />
-      )}
+      </ListBody>
       <Modal opened={isCreating} onClose={creating.close} title="New course">
         <NewCourseForm onDone={creating.close} />
       </Modal>
