@@ -9,6 +9,7 @@ import {
 } from 'sequelize';
 import { commonModelOptions } from './columns';
 import { auditActions, type AuditAction } from './enums';
+import type { TableRules } from './table-rules';
 
 /**
  * One change to one record, written by the audit triggers (migration 0002), never by the app:
@@ -72,3 +73,24 @@ export function defineAuditEntryModel(sequelize: Sequelize) {
 
 export type AuditEntryModel = ReturnType<typeof defineAuditEntryModel>;
 export type AuditEntry = InstanceType<AuditEntryModel>;
+
+/** The audit_log table's CHECKs and append-only triggers, which model options can't express. */
+export const auditEntryTableRules: TableRules = {
+  checks: {
+    audit_log_source_check: "source IN ('app', 'cli', 'sync', 'sql')",
+    // What each action carries: an insert has no before, a delete no after, an update both and
+    // the fields it changed.
+    audit_log_snapshots_check: `CASE action
+      WHEN 'INSERT' THEN before IS NULL AND after IS NOT NULL
+      WHEN 'UPDATE' THEN before IS NOT NULL AND after IS NOT NULL AND cardinality(changed_fields) > 0
+      WHEN 'DELETE' THEN before IS NOT NULL AND after IS NULL
+    END`,
+  },
+  // History only grows: corrections are new changes, never edits of old ones.
+  triggers: {
+    audit_log_append_only:
+      'BEFORE UPDATE OR DELETE ON audit_log FOR EACH ROW EXECUTE FUNCTION lms_audit_log_refuse_change()',
+    audit_log_no_truncate:
+      'BEFORE TRUNCATE ON audit_log FOR EACH STATEMENT EXECUTE FUNCTION lms_audit_log_refuse_change()',
+  },
+};

@@ -1,5 +1,5 @@
 import type { Sequelize } from 'sequelize';
-import { defineAuditEntryModel, type AuditEntryModel } from './audit-entry';
+import { auditEntryTableRules, defineAuditEntryModel, type AuditEntryModel } from './audit-entry';
 import { courseTableRules, defineCourseModel, type CourseModel } from './course';
 import { defineEnrollmentModel, enrollmentTableRules, type EnrollmentModel } from './enrollment';
 import { enumTypeNames } from './enums';
@@ -105,5 +105,6 @@ export const modelSchema = {
     enrollments: enrollmentTableRules,
     lesson_progress: lessonProgressTableRules,
     quiz_attempts: quizAttemptTableRules,
+    audit_log: auditEntryTableRules,
   } satisfies Record<string, TableRules>,
 };
