@@ -1,5 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TableStatements } from '../../db/services/sync/apply-rows';
+import { applyBatchOnCentral } from '../../db/services/sync/central-apply';
+import { connectCentral } from '../../db/services/sync/central-connection';
 import { linkToCentral } from '../../db/services/sync/link';
+import { readTableColumns, type RowImage } from '../../db/services/sync/synced-tables';
 import { pullChanges } from '../../db/services/sync/pull';
 import { pushChanges } from '../../db/services/sync/push';
 import { listConflicts } from '../../db/services/sync/conflicts';
@@ -191,6 +195,43 @@ describe('sync', () => {
           await snapshotRows(central().database.url),
         ),
       ).toEqual([]);
+    }
+  });
+});
+
+/** A replica id of its own: a batch's ledger entry names who sent it. */
+const randomReplica = '22222222-2222-4222-8222-222222222222';
+
+describe('a push batch sent again', () => {
+  it('changes nothing the second time and gets the same answer', async () => {
+    const central = await connectCentral({ url: world.central.database.url });
+    try {
+      const statements = new TableStatements(await readTableColumns(central));
+      const [row] = await world.central.db.select<{ image: RowImage }>(
+        `SELECT to_jsonb(u) AS image FROM users u WHERE email = 'ina@example.com'`,
+        [],
+      );
+      if (!row) throw new Error('no instructor');
+      const edited = { ...row.image, full_name: 'Ina Resent', version: row.image.version + 1 };
+      const batch = [
+        { table: 'users' as const, id: row.image.id, base: row.image.version, row: edited },
+      ];
+      const batchId = '11111111-1111-4111-8111-111111111111';
+      const first = await applyBatchOnCentral(central, statements, randomReplica, batchId, batch);
+      expect(first).toMatchObject({ isReplay: false, applied: 1, conflicts: [] });
+      const before = await snapshotRows(world.central.database.url);
+      const auditBefore = await queryValue<number>(
+        world.central.db,
+        `SELECT count(*)::int AS value FROM audit_log`,
+      );
+      const again = await applyBatchOnCentral(central, statements, randomReplica, batchId, batch);
+      expect(again).toEqual({ ...first, isReplay: true });
+      expect(differingKeys(await snapshotRows(world.central.database.url), before)).toEqual([]);
+      expect(
+        await queryValue<number>(world.central.db, `SELECT count(*)::int AS value FROM audit_log`),
+      ).toBe(auditBefore);
+    } finally {
+      await central.end();
     }
   });
 });
