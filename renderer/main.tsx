@@ -1,5 +1,6 @@
 import './zod-config';
 import '@mantine/core/styles.css';
+import '@mantine/charts/styles.css';
 import '@mantine/notifications/styles.css';
 import '@mantine/spotlight/styles.css';
 import { StrictMode } from 'react';

@@ -1,26 +1,42 @@
-import { Badge, Text } from '@mantine/core';
+import { Anchor, Badge, Button, Menu, Text } from '@mantine/core';
 import { formatDate } from '../format';
+import { hrefOf } from '../hooks/use-hash-path';
 import type { CourseSummary } from '../hooks/use-courses-list';
 import { gridColumnHelper } from './data-grid';
 
 const column = gridColumnHelper<CourseSummary>();
 
-/** The courses grid's columns. */
-export const courseColumns = column.columns([
-  column.accessor('title', { header: 'Title' }),
+/** The address of a course's detail view. */
+export function coursePath(course: { id: string }): string {
+  return `/courses/${course.id}`;
+}
+
+/** What a row's actions may do, for the signed-in role. */
+export interface CourseRowActions {
+  /** Absent for support staff: they see no edit controls. */
+  onTogglePublished?: (course: CourseSummary) => void;
+  /** Absent for anyone but admins. */
+  onDelete?: (course: CourseSummary) => void;
+}
+
+/** A course's state as a badge: published, or a draft. */
+export function CourseStateBadge({ isPublished }: { isPublished: boolean }) {
+  return isPublished ? (
+    <Badge variant="light" color="green">
+      Published
+    </Badge>
+  ) : (
+    <Badge variant="light" color="gray">
+      Draft
+    </Badge>
+  );
+}
+
+const stateColumns = [
   column.accessor('slug', { header: 'Slug' }),
   column.accessor('isPublished', {
     header: 'State',
-    cell: (info) =>
-      info.getValue() ? (
-        <Badge variant="light" color="green">
-          Published
-        </Badge>
-      ) : (
-        <Badge variant="light" color="gray">
-          Draft
-        </Badge>
-      ),
+    cell: (info) => <CourseStateBadge isPublished={info.getValue()} />,
   }),
   column.accessor('publishedAt', {
     header: 'Published',
@@ -36,12 +52,52 @@ export const courseColumns = column.columns([
     },
   }),
   column.accessor('updatedAt', { header: 'Changed', cell: (info) => formatDate(info.getValue()) }),
-]);
+];
+
+/** The courses grid's columns: the title opens the course; editors get a menu of actions. */
+export function courseColumnsFor({ onTogglePublished, onDelete }: CourseRowActions) {
+  const title = column.accessor('title', {
+    header: 'Title',
+    cell: (info) => <Anchor href={hrefOf(coursePath(info.row.original))}>{info.getValue()}</Anchor>,
+  });
+  if (!onTogglePublished) return column.columns([title, ...stateColumns]);
+  const actions = column.display({
+    id: 'actions',
+    header: 'Actions',
+    cell: (info) => {
+      const course = info.row.original;
+      return (
+        <Menu position="bottom-end" withinPortal>
+          <Menu.Target>
+            <Button size="compact-sm" variant="default" aria-label={`Actions for ${course.title}`}>
+              Actions
+            </Button>
+          </Menu.Target>
+          <Menu.Dropdown>
+            <Menu.Item component="a" href={hrefOf(coursePath(course))}>
+              Edit
+            </Menu.Item>
+            <Menu.Item onClick={() => onTogglePublished(course)}>
+              {course.isPublished ? 'Unpublish' : 'Publish'}
+            </Menu.Item>
+            {onDelete && (
+              <Menu.Item color="red" onClick={() => onDelete(course)}>
+                Delete…
+              </Menu.Item>
+            )}
+          </Menu.Dropdown>
+        </Menu>
+      );
+    },
+  });
+  return column.columns([title, ...stateColumns, actions]);
+}
 
 export const courseColumnWidths: Readonly<Record<string, string>> = {
-  title: '36%',
-  slug: '26%',
-  isPublished: '12%',
-  publishedAt: '13%',
-  updatedAt: '13%',
+  title: '32%',
+  slug: '22%',
+  isPublished: '11%',
+  publishedAt: '12%',
+  updatedAt: '12%',
+  actions: '11%',
 };

@@ -1,13 +1,21 @@
 import { Badge, Button, Group, Modal, NativeSelect, Stack, TextInput, Title } from '@mantine/core';
-import { useDebouncedValue, useDisclosure } from '@mantine/hooks';
-import { useState } from 'react';
-import { courseColumns, courseColumnWidths } from '../components/course-columns';
+import { useDebouncedValue, useDisclosure, useHotkeys } from '@mantine/hooks';
+import { useMemo, useRef, useState } from 'react';
+import { courseColumnsFor, courseColumnWidths } from '../components/course-columns';
 import { DataGrid } from '../components/data-grid';
+import { DeleteCourseDialog } from '../components/delete-course-dialog';
 import { EmptyState } from '../components/empty-state';
 import { ListBody } from '../components/list-body';
 import { NewCourseForm } from '../components/new-course-form';
-import { useCoursesList, type PublishedFilter } from '../hooks/use-courses-list';
+import { usePublishToggle } from '../hooks/use-course';
+import {
+  useCoursesList,
+  type CourseSummary,
+  type PublishedFilter,
+} from '../hooks/use-courses-list';
+import { usePageCommands } from '../hooks/use-page-commands';
 import type { PageProps } from './app-pages';
+import { CourseDetailView } from './course-detail-view';
 
 const SEARCH_DEBOUNCE_MS = 250;
 
@@ -21,19 +29,69 @@ function isPublishedFilter(value: string): value is PublishedFilter {
   return STATE_OPTIONS.some((option) => option.value === value);
 }
 
+/**
+ * The courses page: the list, or one course's detail view at `#/courses/<id>`, its tabs at
+ * `#/courses/<id>/<tab>` and one quiz's questions at `#/courses/<id>/quizzes/<quiz id>`.
+ */
+export function CoursesPage(props: PageProps) {
+  const [courseId = '', tab = '', quizId = ''] = props.subPath.slice(1).split('/');
+  return courseId === '' ? (
+    <CourseList {...props} />
+  ) : (
+    <CourseDetailView {...props} courseId={courseId} tab={tab} quizId={quizId} />
+  );
+}
+
 /** The courses a person may see (an instructor's own), searchable, with a way to start a new one. */
-export function CoursesPage({ user, isReadOnly }: PageProps) {
+function CourseList({ user, isReadOnly }: PageProps) {
   const [search, setSearch] = useState('');
   const [published, setPublished] = useState<PublishedFilter>('all');
   const [debouncedSearch] = useDebouncedValue(search, SEARCH_DEBOUNCE_MS);
   const [isCreating, creating] = useDisclosure(false);
+  const [deleting, setDeleting] = useState<CourseSummary | null>(null);
+  const searchRef = useRef<HTMLInputElement>(null);
   const list = useCoursesList({ search: debouncedSearch, published });
+  const publishToggle = usePublishToggle(() => void list.refetch());
+  const columns = useMemo(
+    () =>
+      courseColumnsFor(
+        isReadOnly
+          ? {}
+          : {
+              onTogglePublished: publishToggle.toggle,
+              ...(user.role === 'admin' && { onDelete: setDeleting }),
+            },
+      ),
+    // The toggle only calls stable mutate and refetch functions: only the role changes the columns.
+    [isReadOnly, user.role],
+  );
+  useHotkeys([
+    ['/', () => searchRef.current?.focus()],
+    ['n', () => !isReadOnly && creating.open()],
+  ]);
+  usePageCommands(
+    useMemo(
+      () => [
+        {
+          id: 'courses-search',
+          label: 'Search courses',
+          onClick: () => searchRef.current?.focus(),
+        },
+        ...(isReadOnly ? [] : [{ id: 'courses-new', label: 'New course', onClick: creating.open }]),
+      ],
+      [isReadOnly, creating.open],
+    ),
+  );
   const isFiltered = search.trim() !== '' || published !== 'all';
   const clearFilters = (): void => {
     setSearch('');
     setPublished('all');
   };
-  const newCourseButton = !isReadOnly && <Button onClick={creating.open}>New course</Button>;
+  const newCourseButton = !isReadOnly && (
+    <Button onClick={creating.open} aria-keyshortcuts="N">
+      New course
+    </Button>
+  );
 
   return (
     <Stack h="100%" gap="md">
@@ -51,8 +109,9 @@ export function CoursesPage({ user, isReadOnly }: PageProps) {
       </Group>
       <Group align="flex-end">
         <TextInput
+          ref={searchRef}
           label="Search courses"
-          description="By title or slug, anywhere in it"
+          description="By title or slug, anywhere in it; press / to come here"
           type="search"
           value={search}
           onChange={(event) => setSearch(event.currentTarget.value)}
@@ -92,7 +151,7 @@ export function CoursesPage({ user, isReadOnly }: PageProps) {
         <DataGrid
           label="Courses"
           rows={list.items}
-          columns={courseColumns}
+          columns={columns}
           columnWidths={courseColumnWidths}
           getRowId={(course) => course.id}
           hasMore={list.hasNextPage}
@@ -103,6 +162,7 @@ export function CoursesPage({ user, isReadOnly }: PageProps) {
       <Modal opened={isCreating} onClose={creating.close} title="New course">
         <NewCourseForm onDone={creating.close} />
       </Modal>
+      <DeleteCourseDialog course={deleting} onClose={() => setDeleting(null)} />
     </Stack>
   );
 }
