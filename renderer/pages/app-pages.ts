@@ -3,6 +3,7 @@ import type { SessionUser } from '../hooks/use-session';
 import { ConnectionsPage } from './connections-page';
 import { CoursesPage } from './courses-page';
 import { MigrationsPage } from './migrations-page';
+import { QuestionBankPage } from './question-bank-page';
 import { UsersPage } from './users-page';
 
 /** What a page is given: who is signed in, and whether they may change anything. */
@@ -33,6 +34,12 @@ export const appPages: readonly AppPage[] = [
     label: 'Courses',
     roles: ['admin', 'instructor', 'support'],
     component: CoursesPage,
+  },
+  {
+    path: '/questions',
+    label: 'Question bank',
+    roles: ['admin', 'instructor', 'support'],
+    component: QuestionBankPage,
   },
   { path: '/migrations', label: 'Migrations', roles: ['admin'], component: MigrationsPage },
   { path: '/connections', label: 'Connections', roles: ['admin'], component: ConnectionsPage },
