@@ -64,13 +64,13 @@ function timeFrames(page: Page, frames: number, isScrolling: boolean): Promise<F
       if (!scroller) throw new Error('the users grid is not on the page');
       scroller.scrollTop = 0;
       const step = (scroller.scrollHeight - scroller.clientHeight) / frames;
-      const nextFrame = () => new Promise<number>((resolve) => requestAnimationFrame(resolve));
       const deltasMs: number[] = [];
       let maxRowElements = 0;
-      let last = await nextFrame();
+      // No named helpers in here: tsx's name-keeping wrapper doesn't exist in the page.
+      let last = await new Promise<number>((resolve) => requestAnimationFrame(resolve));
       for (let frame = 0; frame < frames; frame++) {
         if (isScrolling) scroller.scrollTop = step * (frame + 1);
-        const now = await nextFrame();
+        const now = await new Promise<number>((resolve) => requestAnimationFrame(resolve));
         deltasMs.push(now - last);
         last = now;
         maxRowElements = Math.max(
