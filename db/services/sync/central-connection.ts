@@ -65,6 +65,13 @@ export async function connectCentral(target: CentralTarget): Promise<pg.Client> 
     await client.query(`SET TimeZone = 'UTC'`);
   } catch (error) {
     await client.end().catch(() => undefined);
+    // node-postgres' words when the server asks for a password and none was given.
+    if (/password must be a string/.test((error as { message?: string }).message ?? '')) {
+      throw new ServiceError(
+        'UNAVAILABLE',
+        `${describeDatabaseUrl(url)} asks for a password, and none was given (the link keeps none). Give it with the request (--password-stdin), PGPASSWORD or ~/.pgpass.`,
+      );
+    }
     const explained = explainConnectionError(error, url);
     throw new ServiceError('UNAVAILABLE', explained.message);
   }
