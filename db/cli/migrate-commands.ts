@@ -236,8 +236,10 @@ export function migrateCommand(output: CliOutput): Command {
           await client.end();
         }
       });
-      for (const table of generated.unmodelledTables) {
-        output.err(`Left alone: table ${table} has no model (--drop-unmodelled would drop it).`);
+      if (generated.unmodelledTables.length > 0) {
+        output.err(
+          `Left alone, having no model: ${generated.unmodelledTables.join(', ')} (after removing a model, --drop-unmodelled drops its table).`,
+        );
       }
       if (generated.file === null) {
         output.out('No change: the models and the migrations agree; no file written.');

@@ -119,6 +119,7 @@ export async function findRiskySteps(
   sql: string,
 ): Promise<Omit<RiskyStep, 'affectedRows' | 'message'>[]> {
   const steps: Omit<RiskyStep, 'affectedRows' | 'message'>[] = [];
+  if (sql.trim() === '') return steps;
   const createdTables = new Set<string>();
   for (const { node, text } of await parseStatements(sql)) {
     const step = (kind: RiskKind, table: string | null, column: string | null = null) =>

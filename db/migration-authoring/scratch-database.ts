@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
+import { explainConnectionError, parseDatabaseUrl } from '../database-url';
 import type { MigrationFolder } from '../migration-source';
 import { Migrator } from '../migrator';
 import { UserFacingError } from '../user-facing-error';
@@ -18,7 +19,11 @@ export async function withScratchDatabase<T>(
     connectionString: serverUrl,
     application_name: 'lms-admin generate',
   });
-  await admin.connect();
+  try {
+    await admin.connect();
+  } catch (error) {
+    throw explainConnectionError(error, parseDatabaseUrl(serverUrl));
+  }
   try {
     try {
       await admin.query(`CREATE DATABASE ${name}`);

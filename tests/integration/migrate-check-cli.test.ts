@@ -1,7 +1,9 @@
+import fs from 'node:fs/promises';
 import pg from 'pg';
 import { describe, expect, it, type TestContext } from 'vitest';
 import { APP_SCHEMA } from '../../db/migration-authoring/model-drift';
 import { readNormalizedSchema } from '../../db/migration-authoring/normalized-schema';
+import { DEFAULT_MIGRATIONS_DIR } from '../../db/migration-source';
 import { runCli } from '../support/cli-runner';
 import {
   createMigratedDatabase,
@@ -69,6 +71,29 @@ describe('lms-admin migrate check', () => {
       '  + index CREATE INDEX courses_published_idx ON courses USING btree (published_at DESC) WHERE (is_published = true)',
     );
     expect(result.stdout).toContain('lms-admin migrate generate NAME');
+  });
+});
+
+describe('lms-admin migrate generate', () => {
+  it('says there is nothing to generate when the models match the migrations, writing no file', async (test) => {
+    const database = await dropAfter(test, createTestDatabase());
+    const before = await fs.readdir(DEFAULT_MIGRATIONS_DIR);
+    const result = await runCli(['migrate', 'generate', 'nothing_changed'], {
+      DATABASE_URL: database.url,
+    });
+    expect({ ...result, stdout: result.stdout.trim() }).toMatchObject({
+      stdout: 'No change: the models and the migrations agree; no file written.',
+      stderr: expect.stringMatching(
+        /^(Left alone, having no model: [\w, ]+ \(after removing a model, --drop-unmodelled drops its table\)\.\n)?$/,
+      ),
+      exitCode: 0,
+    });
+    expect(await fs.readdir(DEFAULT_MIGRATIONS_DIR)).toEqual(before);
+    // The scratch database it migrated is gone again.
+    const { rows } = await withClient(database.url, (client) =>
+      client.query(`SELECT datname FROM pg_database WHERE datname LIKE 'lms_scratch_%'`),
+    );
+    expect(rows).toEqual([]);
   });
 });
 
