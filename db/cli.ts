@@ -5,6 +5,7 @@ import { coursesCommand } from './cli/courses-commands';
 import { dbCommand } from './cli/db-commands';
 import { enrollCommand, unenrollCommand } from './cli/enroll-command';
 import { migrateCommand } from './cli/migrate-commands';
+import { withQuizBulkCommands } from './cli/quiz-bulk-commands';
 import { quizzesCommand } from './cli/quizzes-commands';
 import { syncCommand } from './cli/sync-commands';
 import { profilesCommand } from './cli/profiles-commands';
@@ -36,7 +37,7 @@ Environment:
   program.addCommand(dbCommand(output));
   program.addCommand(usersCommand(output));
   program.addCommand(coursesCommand(output));
-  program.addCommand(quizzesCommand(output));
+  program.addCommand(withQuizBulkCommands(quizzesCommand(output), output));
   program.addCommand(enrollCommand(output));
   program.addCommand(unenrollCommand(output));
   program.addCommand(syncCommand(output));
