@@ -87,7 +87,8 @@ export class DestructiveMigrationError extends UserFacingError {
     );
     super(
       `Refusing to migrate: ${steps.join('; ')}. Nothing was applied. Review the steps ` +
-        '(`lms-admin migrate up --sql`), then run again with --allow-destructive to go ahead.',
+        '(`lms-admin migrate up --sql`, or the Migrations page), then confirm them: ' +
+        '--allow-destructive on the command line, the tick on the Migrations page.',
     );
   }
 }

@@ -5,7 +5,7 @@
  */
 import { Database } from '../db/connection';
 import { openDatabaseTarget } from '../db/database-target';
-import { Migrator } from '../db/migrator';
+import { DestructiveMigrationError, Migrator } from '../db/migrator';
 import type { SecretBox } from '../db/profiles/secret-box';
 
 /** An open database, and the way to let go of it (and of the embedded server, if started for the app). */
@@ -28,6 +28,10 @@ async function migrateToLatest(databaseUrl: string, log: (line: string) => void)
   try {
     const applied = await migrator.up();
     log(`Schema current: ${applied.length} migration(s) applied now.`);
+  } catch (error) {
+    // Steps that drop data wait for a person's yes on the Migrations page; the app opens meanwhile.
+    if (!(error instanceof DestructiveMigrationError)) throw error;
+    log(`Migrations left pending: ${error.message}`);
   } finally {
     await migrator.close();
   }
