@@ -7,6 +7,7 @@ import { useSignOut, type SessionUser } from '../hooks/use-session';
 import { pageAt, pagesFor } from '../pages/app-pages';
 import { CommandPalette } from './command-palette';
 import { ErrorAlert } from './error-alert';
+import { SyncIndicator } from './sync-indicator';
 
 const ROLE_LABELS: Record<SessionUser['role'], string> = {
   admin: 'Admin',
@@ -49,6 +50,7 @@ export function AppLayout({ user }: { user: SessionUser }) {
               >
                 Commands
               </Button>
+              {user.role === 'admin' && <SyncIndicator />}
               <Text size="sm">{user.fullName}</Text>
               <Badge variant="light">{ROLE_LABELS[user.role]}</Badge>
               <Button

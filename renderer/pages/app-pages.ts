@@ -4,6 +4,7 @@ import { ConnectionsPage } from './connections-page';
 import { CoursesPage } from './courses-page';
 import { MigrationsPage } from './migrations-page';
 import { QuestionBankPage } from './question-bank-page';
+import { SyncPage } from './sync-page';
 import { UsersPage } from './users-page';
 
 /** What a page is given: who is signed in, and whether they may change anything. */
@@ -43,6 +44,7 @@ export const appPages: readonly AppPage[] = [
   },
   { path: '/migrations', label: 'Migrations', roles: ['admin'], component: MigrationsPage },
   { path: '/connections', label: 'Connections', roles: ['admin'], component: ConnectionsPage },
+  { path: '/sync', label: 'Sync', roles: ['admin'], component: SyncPage },
 ];
 
 export function pagesFor(role: SessionUser['role']): AppPage[] {

@@ -68,7 +68,7 @@ async function changeEveryUser(client: pg.Client, round: number): Promise<void> 
 }
 
 /**
- * l. Sync of `rows` changed users each way between a linked local database and its central one
+ * m. Sync of `rows` changed users each way between a linked local database and its central one
  * (both on one server, so the network is loopback on both sides):
  *  - push: every user changed locally, then `pushChanges` (plan into the outbox, batches of 2,000
  *    applied centrally with version checks and the ledger);
@@ -142,13 +142,13 @@ export async function syncRows(rows: number, sampling: Sampling): Promise<BenchR
         const rate = (ms: number) => Math.round(rows / (ms / 1000)).toLocaleString('en-US');
         return [
           {
-            name: `l. sync push of ${label} changed users (${rate(push.valueMs)} rows/s) vs COPY round trip`,
+            name: `m. sync push of ${label} changed users (${rate(push.valueMs)} rows/s) vs COPY round trip`,
             unit: 's',
             ...push,
             goal: syncGoal(rows),
           },
           {
-            name: `l. sync pull of ${label} changed users (${rate(pull.valueMs)} rows/s) vs COPY round trip`,
+            name: `m. sync pull of ${label} changed users (${rate(pull.valueMs)} rows/s) vs COPY round trip`,
             unit: 's',
             ...pull,
             goal: syncGoal(rows),

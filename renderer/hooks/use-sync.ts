@@ -1,0 +1,100 @@
+import { notifications } from '@mantine/notifications';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import type { ChannelInput, ChannelOutput } from '../../electron/api/contract';
+import { request } from '../api';
+import { useLongCall } from './use-long-call';
+
+export type SyncStatus = ChannelOutput<'sync.status'>;
+export type SyncConflict = ChannelOutput<'sync.conflicts'>['items'][number];
+/** What a push or a pull reports (both count what went through and the conflicts met). */
+type SyncRunResult = Pick<ChannelOutput<'sync.push'>, 'applied' | 'conflicts'>;
+
+const statusKey = ['sync.status'] as const;
+const conflictsKey = ['sync.conflicts'] as const;
+
+/** How often the header asks whether the central server answers, and what waits to be pushed. */
+const STATUS_REFRESH_MS = 30_000;
+
+/** Where this working copy stands; `isEnabled` false for callers who may not ask (non-admins). */
+export function useSyncStatus(isEnabled = true) {
+  return useQuery({
+    queryKey: statusKey,
+    queryFn: () => request('sync.status', { checkOnline: true }),
+    enabled: isEnabled,
+    refetchInterval: STATUS_REFRESH_MS,
+  });
+}
+
+export function useSyncConflicts() {
+  return useQuery({
+    queryKey: conflictsKey,
+    queryFn: () => request('sync.conflicts', { includeResolved: false }),
+  });
+}
+
+function useRefreshSync() {
+  const client = useQueryClient();
+  return () => {
+    void client.invalidateQueries({ queryKey: statusKey });
+    void client.invalidateQueries({ queryKey: conflictsKey });
+    // Pulled changes may touch any list the app shows.
+    void client.invalidateQueries();
+  };
+}
+
+/** Links this database to a central server (copying its data in), with progress and cancel. */
+export function useSyncLink() {
+  const refresh = useRefreshSync();
+  return useLongCall(
+    (input: ChannelInput<'sync.link'>, hooks) => request('sync.link', input, hooks),
+    {
+      onSuccess: (result) => {
+        refresh();
+        const rows = Object.values(result.rowsCopied).reduce((sum, count) => sum + count, 0);
+        notifications.show({
+          title: 'Linked',
+          message: `Copied ${rows} rows from ${result.centralUrl}.`,
+        });
+      },
+      onError: refresh,
+    },
+  );
+}
+
+/** Pushes local changes, or pulls central ones, with progress and cancel. */
+export function useSyncRun(direction: 'push' | 'pull') {
+  const refresh = useRefreshSync();
+  return useLongCall(
+    (input: ChannelInput<'sync.push'>, hooks): Promise<SyncRunResult> =>
+      direction === 'push'
+        ? request('sync.push', input, hooks)
+        : request('sync.pull', input, hooks),
+    {
+      onSuccess: (result) => {
+        refresh();
+        notifications.show({
+          title: direction === 'push' ? 'Pushed' : 'Pulled',
+          message: `${result.applied} record(s) ${direction === 'push' ? 'sent' : 'brought in'}; ${result.conflicts === 0 ? 'no conflicts' : `${result.conflicts} conflict(s) to resolve`}.`,
+        });
+      },
+      // A cancelled or failed run keeps what got through: read the state afresh.
+      onError: refresh,
+    },
+  );
+}
+
+export function useResolveConflict() {
+  const refresh = useRefreshSync();
+  return useMutation({
+    mutationFn: (input: ChannelInput<'sync.resolve'>) => request('sync.resolve', input),
+    onSuccess: (result) => {
+      refresh();
+      notifications.show({
+        title: 'Conflict resolved',
+        message: result.isPushNeeded
+          ? 'Your choice goes to the central server with the next push.'
+          : 'This copy now has the central version.',
+      });
+    },
+  });
+}

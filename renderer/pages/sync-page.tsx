@@ -1,0 +1,357 @@
+import {
+  Alert,
+  Button,
+  Group,
+  Loader,
+  Paper,
+  PasswordInput,
+  SegmentedControl,
+  Stack,
+  Table,
+  Text,
+  TextInput,
+  Title,
+} from '@mantine/core';
+import { useState, type FormEvent } from 'react';
+import { EmptyState } from '../components/empty-state';
+import { ErrorAlert } from '../components/error-alert';
+import { LongCallProgress } from '../components/long-call-progress';
+import { formatDateTime } from '../format';
+import {
+  useResolveConflict,
+  useSyncConflicts,
+  useSyncLink,
+  useSyncRun,
+  useSyncStatus,
+  type SyncConflict,
+  type SyncStatus,
+} from '../hooks/use-sync';
+
+/** The form that makes this database a working copy: the central URL and its password (kept in memory only). */
+function LinkForm() {
+  const link = useSyncLink();
+  const [url, setUrl] = useState('');
+  const [password, setPassword] = useState('');
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    link.mutate({ url, ...(password && { password }) });
+  };
+  return (
+    <Paper
+      withBorder
+      p="md"
+      radius="md"
+      component="form"
+      onSubmit={submit}
+      aria-label="Link to a central server"
+    >
+      <Stack gap="sm">
+        <Title order={2} size="h4">
+          Link to a central server
+        </Title>
+        <Text size="sm">
+          Linking copies the central server's data into this database, which must hold no LMS data
+          yet. Afterwards you work here, online or not, and push and pull when you like.
+        </Text>
+        <TextInput
+          label="Central server URL"
+          description="postgres://USER@HOST:PORT/DATABASE"
+          required
+          value={url}
+          onChange={(event) => setUrl(event.currentTarget.value)}
+          disabled={link.isPending}
+        />
+        <PasswordInput
+          label="Password"
+          description="Used for this session only; never stored."
+          value={password}
+          onChange={(event) => setPassword(event.currentTarget.value)}
+          disabled={link.isPending}
+        />
+        {link.isPending ? (
+          <LongCallProgress label="Link progress" progress={link.progress} onCancel={link.cancel} />
+        ) : (
+          <Group>
+            <Button type="submit">Link and copy</Button>
+          </Group>
+        )}
+        {link.isError && <ErrorAlert title="Not linked" error={link.error} />}
+      </Stack>
+    </Paper>
+  );
+}
+
+/** One push or pull button, with its progress bar and Cancel while it runs. */
+function SyncRunControl({ direction, password }: { direction: 'push' | 'pull'; password: string }) {
+  const run = useSyncRun(direction);
+  const label = direction === 'push' ? 'Push local changes' : 'Pull central changes';
+  return (
+    <Stack gap={4} miw={260}>
+      {run.isPending ? (
+        <LongCallProgress
+          label={`${direction === 'push' ? 'Push' : 'Pull'} progress`}
+          progress={run.progress}
+          onCancel={run.cancel}
+        />
+      ) : (
+        <Button
+          variant={direction === 'push' ? 'filled' : 'light'}
+          onClick={() => run.mutate(password ? { password } : {})}
+        >
+          {label}
+        </Button>
+      )}
+      {run.isError && (
+        <ErrorAlert title={`${direction === 'push' ? 'Push' : 'Pull'} stopped`} error={run.error} />
+      )}
+    </Stack>
+  );
+}
+
+function StatusPanel({ status }: { status: SyncStatus }) {
+  const [password, setPassword] = useState('');
+  return (
+    <Paper withBorder p="md" radius="md">
+      <Stack gap="sm">
+        <Title order={2} size="h4">
+          {status.isOnline ? 'Online' : 'Offline'}: {status.centralUrl}
+        </Title>
+        {!status.isOnline && status.centralMessage && (
+          <Alert color="gray" title="The central server does not answer">
+            {status.centralMessage}
+          </Alert>
+        )}
+        <Text size="sm">
+          {status.pendingChanges} changed record(s) to push
+          {status.unfinishedBatches > 0 &&
+            `, ${status.unfinishedBatches} interrupted batch(es) to finish`}
+          ; {status.openConflicts} open conflict(s). Last push:{' '}
+          {status.lastPushedAt ? formatDateTime(status.lastPushedAt) : 'never'}; last pull:{' '}
+          {status.lastPulledAt ? formatDateTime(status.lastPulledAt) : 'never'}.
+        </Text>
+        <PasswordInput
+          label="Central server password"
+          description="Only if it asks; kept in memory for this session."
+          value={password}
+          onChange={(event) => setPassword(event.currentTarget.value)}
+          maw={360}
+        />
+        <Group align="flex-start">
+          <SyncRunControl direction="push" password={password} />
+          <SyncRunControl direction="pull" password={password} />
+        </Group>
+      </Stack>
+    </Paper>
+  );
+}
+
+/** Bookkeeping columns follow from the choice; a person picks between the others. */
+const BOOKKEEPING = new Set(['id', 'version', 'created_at', 'updated_at']);
+
+function show(value: unknown): string {
+  if (value === undefined) return '—';
+  return typeof value === 'string' ? value : JSON.stringify(value);
+}
+
+const KIND_TITLES: Record<SyncConflict['kind'], string> = {
+  'update-update': 'Changed on both sides',
+  'delete-update': 'Deleted on one side, changed on the other',
+  'unique-collision': 'The same unique value on two records',
+  rejected: 'Refused by the other database',
+};
+
+/** One conflict, field by field (local, central, base), resolved per field or as a whole. */
+function ConflictCard({ conflict }: { conflict: SyncConflict }) {
+  const resolve = useResolveConflict();
+  const fields = [
+    ...new Set([...Object.keys(conflict.local ?? {}), ...Object.keys(conflict.central ?? {})]),
+  ].filter(
+    (field) =>
+      !BOOKKEEPING.has(field) && show(conflict.local?.[field]) !== show(conflict.central?.[field]),
+  );
+  const [choices, setChoices] = useState<Record<string, 'local' | 'central'>>({});
+  const [values, setValues] = useState<Record<string, string>>({});
+  const isCollision = conflict.kind === 'unique-collision';
+  const hasBoth = conflict.local !== null && conflict.central !== null && !isCollision;
+  const isEveryFieldChosen = fields.every((field) => choices[field]);
+  const edited = Object.fromEntries(
+    Object.entries(values).filter(([field, value]) => value !== show(conflict.local?.[field])),
+  );
+  return (
+    <Paper
+      withBorder
+      p="md"
+      radius="md"
+      aria-label={`Conflict on ${conflict.tableName} ${conflict.recordId}`}
+    >
+      <Stack gap="xs">
+        <Title order={3} size="h5">
+          {KIND_TITLES[conflict.kind]}: {conflict.tableName} {conflict.recordId}
+        </Title>
+        <Text size="sm">{conflict.detail}</Text>
+        {(!conflict.local || !conflict.central) && (
+          <Text size="sm">
+            Local: {conflict.local ? 'present' : 'deleted'}; central:{' '}
+            {conflict.central ? 'present' : 'deleted'}.
+          </Text>
+        )}
+        {fields.length > 0 && (
+          <Table aria-label="Differing fields">
+            <Table.Thead>
+              <Table.Tr>
+                <Table.Th scope="col">Field</Table.Th>
+                <Table.Th scope="col">Local</Table.Th>
+                <Table.Th scope="col">Central</Table.Th>
+                <Table.Th scope="col">Base</Table.Th>
+                {(hasBoth || isCollision) && (
+                  <Table.Th scope="col">{isCollision ? 'New local value' : 'Keep'}</Table.Th>
+                )}
+              </Table.Tr>
+            </Table.Thead>
+            <Table.Tbody>
+              {fields.map((field) => (
+                <Table.Tr key={field}>
+                  <Table.Th scope="row">{field}</Table.Th>
+                  <Table.Td>{show(conflict.local?.[field])}</Table.Td>
+                  <Table.Td>{show(conflict.central?.[field])}</Table.Td>
+                  <Table.Td>{show(conflict.base?.[field])}</Table.Td>
+                  {hasBoth && (
+                    <Table.Td>
+                      <SegmentedControl
+                        size="xs"
+                        aria-label={`Keep which ${field}`}
+                        data={[
+                          { value: 'local', label: 'Local' },
+                          { value: 'central', label: 'Central' },
+                        ]}
+                        value={choices[field] ?? ''}
+                        onChange={(side) =>
+                          setChoices({ ...choices, [field]: side as 'local' | 'central' })
+                        }
+                      />
+                    </Table.Td>
+                  )}
+                  {isCollision && (
+                    <Table.Td>
+                      <TextInput
+                        size="xs"
+                        aria-label={`New local ${field}`}
+                        value={values[field] ?? show(conflict.local?.[field])}
+                        onChange={(event) =>
+                          setValues({ ...values, [field]: event.currentTarget.value })
+                        }
+                      />
+                    </Table.Td>
+                  )}
+                </Table.Tr>
+              ))}
+            </Table.Tbody>
+          </Table>
+        )}
+        <Group>
+          {isCollision ? (
+            <Button
+              size="xs"
+              disabled={Object.keys(edited).length === 0}
+              loading={resolve.isPending}
+              onClick={() =>
+                resolve.mutate({ conflictId: conflict.id, take: 'local', values: edited })
+              }
+            >
+              Keep local with the new values
+            </Button>
+          ) : (
+            <Button
+              size="xs"
+              variant="default"
+              loading={resolve.isPending}
+              onClick={() => resolve.mutate({ conflictId: conflict.id, take: 'local' })}
+            >
+              Keep local
+            </Button>
+          )}
+          <Button
+            size="xs"
+            variant="default"
+            loading={resolve.isPending}
+            onClick={() => resolve.mutate({ conflictId: conflict.id, take: 'central' })}
+          >
+            {isCollision ? 'Drop the local record, keep central' : 'Keep central'}
+          </Button>
+          {hasBoth && fields.length > 0 && (
+            <Button
+              size="xs"
+              disabled={!isEveryFieldChosen}
+              loading={resolve.isPending}
+              onClick={() =>
+                resolve.mutate({ conflictId: conflict.id, take: 'fields', fields: choices })
+              }
+            >
+              Keep the chosen fields
+            </Button>
+          )}
+        </Group>
+        {resolve.isError && <ErrorAlert title="Not resolved" error={resolve.error} />}
+      </Stack>
+    </Paper>
+  );
+}
+
+function ConflictList() {
+  const conflicts = useSyncConflicts();
+  if (conflicts.isError) {
+    return (
+      <ErrorAlert
+        title="Couldn't load the conflicts"
+        error={conflicts.error}
+        onRetry={() => void conflicts.refetch()}
+      />
+    );
+  }
+  if (conflicts.isPending) return <Loader size="sm" aria-label="Loading the conflicts" />;
+  if (conflicts.data.items.length === 0) {
+    return (
+      <EmptyState title="No conflicts">
+        Every change went through; nothing waits for a decision.
+      </EmptyState>
+    );
+  }
+  return (
+    <Stack gap="sm">
+      {conflicts.data.items.map((conflict) => (
+        <ConflictCard key={conflict.id} conflict={conflict} />
+      ))}
+    </Stack>
+  );
+}
+
+/** Sync of this database with its central server: link, push, pull and the conflicts to resolve. */
+export function SyncPage() {
+  const status = useSyncStatus();
+  return (
+    <Stack gap="md">
+      <Title order={1} size="h2">
+        Sync
+      </Title>
+      {status.isError ? (
+        <ErrorAlert
+          title="Couldn't read the sync status"
+          error={status.error}
+          onRetry={() => void status.refetch()}
+        />
+      ) : status.isPending ? (
+        <Loader size="sm" aria-label="Loading the sync status" />
+      ) : !status.data.isLinked ? (
+        <LinkForm />
+      ) : (
+        <>
+          <StatusPanel status={status.data} />
+          <Title order={2} size="h4">
+            Conflicts
+          </Title>
+          <ConflictList />
+        </>
+      )}
+    </Stack>
+  );
+}
