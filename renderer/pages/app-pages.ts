@@ -1,5 +1,6 @@
 import type { ComponentType } from 'react';
 import type { SessionUser } from '../hooks/use-session';
+import { AuditPage } from './audit-page';
 import { ConnectionsPage } from './connections-page';
 import { CoursesPage } from './courses-page';
 import { MigrationsPage } from './migrations-page';
@@ -24,6 +25,8 @@ export interface AppPage {
   path: string;
   label: string;
   roles: readonly SessionUser['role'][];
+  /** Roles that land on this page after sign-in: it leads their navigation. */
+  firstFor?: readonly SessionUser['role'][];
   component: ComponentType<PageProps>;
 }
 
@@ -42,13 +45,22 @@ export const appPages: readonly AppPage[] = [
     roles: ['admin', 'instructor', 'support'],
     component: QuestionBankPage,
   },
+  {
+    path: '/audit',
+    label: 'Audit history',
+    roles: ['admin', 'support'],
+    firstFor: ['support'],
+    component: AuditPage,
+  },
   { path: '/migrations', label: 'Migrations', roles: ['admin'], component: MigrationsPage },
   { path: '/connections', label: 'Connections', roles: ['admin'], component: ConnectionsPage },
   { path: '/sync', label: 'Sync', roles: ['admin'], component: SyncPage },
 ];
 
 export function pagesFor(role: SessionUser['role']): AppPage[] {
-  return appPages.filter((page) => page.roles.includes(role));
+  const pages = appPages.filter((page) => page.roles.includes(role));
+  const isFirst = (page: AppPage): boolean => page.firstFor?.includes(role) ?? false;
+  return [...pages.filter(isFirst), ...pages.filter((page) => !isFirst(page))];
 }
 
 /** The page an address belongs to (`/users/3f2c…` is the users page), and what follows its path. */

@@ -53,6 +53,9 @@ describe.skipIf(!launch.browser)('what each role sees', () => {
 
   it('shows support staff users and courses, read-only, with no way to create a course', async () => {
     await signInAs(SUPPORT_EMAIL);
+    // Support lands on the audit history, the page they work from.
+    await app.page.getByRole('heading', { name: 'Audit history' }).waitFor();
+    await app.navLink('Users').click();
     await app.usersTable().waitFor();
     expect(await app.page.getByText('Read-only', { exact: true }).isVisible()).toBe(true);
     expect(await app.navLink('Migrations').count()).toBe(0);

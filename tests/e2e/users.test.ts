@@ -122,6 +122,14 @@ describe.skipIf(!launch.browser)('the users pages', () => {
     await dialog.getByText(/2 rows are fine/).waitFor();
     await app.checkpoint('users-1-import-problems');
     expect(await userRole('grace@example.org')).toBeUndefined();
+    await dialog.getByLabel('CSV file').focus();
+    expect(await app.tabStops(2)).toEqual([
+      {
+        name: 'Skip rows whose email already exists (instead of reporting them)',
+        isFocusVisible: true,
+      },
+      { name: 'Close', isFocusVisible: true },
+    ]);
   });
 
   it('imports the fixed file, with the new users in the list after', async () => {
@@ -327,6 +335,8 @@ describe.skipIf(!launch.browser)('the users pages', () => {
   it('shows support staff no way to change users, on the list or on a user', async () => {
     await app.signOut();
     await app.signIn(SUPPORT_EMAIL, TEST_PASSWORD);
+    // Support lands on the audit history.
+    await app.navLink('Users').click();
     await app.usersTable().waitFor();
     for (const name of ['New user', 'Import CSV']) {
       expect(await page().getByRole('button', { name }).count()).toBe(0);

@@ -1,0 +1,67 @@
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { request } from '../api';
+import type { ChannelInput, ChannelOutput } from '../../electron/api/contract';
+import { useKeysetList } from './use-keyset-list';
+
+export type AuditEntry = ChannelOutput<'audit.list'>['items'][number];
+export type AuditFilter = NonNullable<ChannelInput<'audit.list'>['filter']>;
+export type RevertResult = ChannelOutput<'audit.revert'>;
+
+/** A page per request: a screenful of changes and then some. */
+const PAGE_SIZE = 50;
+
+/** The history a filter selects, newest change first, a keyset page at a time. */
+export function useAuditList(filter: AuditFilter) {
+  return useKeysetList(['audit.list', filter], (cursor) =>
+    request('audit.list', {
+      filter,
+      limit: PAGE_SIZE,
+      ...(cursor !== null && { cursor }),
+    }),
+  );
+}
+
+/** A record as it was at a moment (null `at`: nothing asked yet). */
+export function useAuditAsOf(entry: AuditEntry | null, at: Date | null) {
+  return useQuery({
+    queryKey: ['audit.asOf', entry?.tableName, entry?.recordId, at?.toISOString()],
+    queryFn: () =>
+      request('audit.asOf', {
+        tableName: entry?.tableName ?? '',
+        recordId: entry?.recordId ?? '',
+        at: at ?? new Date(),
+      }),
+    enabled: entry !== null && at !== null,
+  });
+}
+
+/** After a revert every list of changes, and any record it touched, may be out of date. */
+function useHistoryChanged() {
+  const client = useQueryClient();
+  return () => client.invalidateQueries();
+}
+
+export function useRevertChange() {
+  const historyChanged = useHistoryChanged();
+  return useMutation({
+    mutationFn: (input: ChannelInput<'audit.revert'>) => request('audit.revert', input),
+    onSuccess: historyChanged,
+  });
+}
+
+export function useRevertTransaction() {
+  const historyChanged = useHistoryChanged();
+  return useMutation({
+    mutationFn: (input: ChannelInput<'audit.revertTransaction'>) =>
+      request('audit.revertTransaction', input),
+    onSuccess: historyChanged,
+  });
+}
+
+export function useUndelete() {
+  const historyChanged = useHistoryChanged();
+  return useMutation({
+    mutationFn: (input: ChannelInput<'audit.undelete'>) => request('audit.undelete', input),
+    onSuccess: historyChanged,
+  });
+}
