@@ -1,6 +1,7 @@
 import {
   Alert,
   createTheme,
+  Loader,
   MantineProvider,
   Modal,
   NavLink,
@@ -28,6 +29,8 @@ const theme = createTheme({
       styles: { description: { color: 'var(--mantine-color-dimmed)' } },
     }),
     // A dialog's close button is an icon: say what it does.
+    // A spinner is a <span>, where a name alone is not allowed: as a status it is announced.
+    Loader: Loader.extend({ defaultProps: { role: 'status' } }),
     Modal: Modal.extend({ defaultProps: { closeButtonProps: { 'aria-label': 'Close' } } }),
     // A light alert's title in its own colour falls below 4.5:1 on green and yellow; the colour
     // stays in the background and the border.
