@@ -27,6 +27,8 @@
  *  i. the users grid in headless Chromium with 100k users loaded, scrolled top to bottom in 600
  *     frames: p95 time between frames against the same page idle (goal ≤ 16.7 ms), and the most
  *     row elements in the DOM meanwhile (goal ≤ 100).
+ *  l. importQuestions of a 10k-question GIFT file (ten categories, every kind) in a transaction,
+ *     reported as questions/s beside JSON.parse + one INSERT of the same quizzes.
  *  m. sync of 100k changed users each way (push, pull) between a linked local database and its
  *     central one, against a COPY round trip of the same rows (goals ≥ 20k rows/s and ≤ 3×).
  *
@@ -39,6 +41,7 @@ import os from 'node:os';
 import { z } from 'zod';
 import { coldStart } from './cases/cold-start';
 import { firstRun } from './cases/first-run';
+import { giftImport } from './cases/gift-import';
 import { keysetPaging } from './cases/keyset-paging';
 import { migratorStatus } from './cases/migrator-status';
 import { routerKeyset } from './cases/router-keyset';
@@ -91,6 +94,7 @@ const cases: { name: string; measure: () => Promise<BenchResult | BenchResult[]>
     name: 'i. users grid scroll in Chromium',
     measure: () => usersGridScroll(Math.min(userCount, 100_000)),
   },
+  { name: 'l. GIFT import', measure: () => giftImport({ runs: 5, warmup: 1 }) },
   // One round pushes and pulls 100k rows each way (a minute or two here): three rounds.
   { name: 'm. sync each way', measure: () => syncRows(100_000, { runs: 3, warmup: 0 }) },
 ];
