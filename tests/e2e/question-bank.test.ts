@@ -7,6 +7,7 @@ import { createCourse } from '../support/lms-factories';
 import { LmsAdminApp } from './lms-admin-app';
 
 const INSTRUCTOR_EMAIL = 'ines.quizzes@example.org';
+const SUPPORT_EMAIL = 'sam.quizzes@example.org';
 const UNITS = 5;
 const QUESTIONS_PER_UNIT = 10;
 const TYPO_COUNT = UNITS * QUESTIONS_PER_UNIT;
@@ -49,6 +50,7 @@ describe.skipIf(!launch.browser)('an instructor fixes a typo across 50 questions
     harness = await createApiHarness();
     // An admin exists, so the app asks to sign in rather than for first-run setup.
     await harness.signedIn('admin');
+    await harness.signedIn('support', SUPPORT_EMAIL);
     instructor = await harness.signedIn('instructor', INSTRUCTOR_EMAIL);
     courseId = (
       await createCourse(harness.db, { instructorId: instructor.userId, title: 'Logistics 101' })
@@ -147,6 +149,28 @@ describe.skipIf(!launch.browser)('an instructor fixes a typo across 50 questions
     expect(exported.questionCount).toBe(TYPO_COUNT + UNITS);
     expect(exported.content).not.toContain('recieve');
     expect(exported.content.match(/receive/g)).toHaveLength(TYPO_COUNT);
+    expect(app.problems).toEqual([]);
+    expect(app.accessibilityProblems).toEqual([]);
+  });
+
+  it('shows support staff the same questions, read-only: no selection, no operations, no edits', async () => {
+    await app.signOut();
+    await app.signIn(SUPPORT_EMAIL, TEST_PASSWORD);
+    await app.navLink('Question bank').click();
+    await app.page.getByLabel('Search questions').fill('receive');
+    await app.page.getByText(`${TYPO_COUNT} questions shown`).waitFor();
+    expect(await app.page.getByText('Read-only', { exact: true }).isVisible()).toBe(true);
+    expect(
+      await app.page.getByRole('checkbox', { name: 'Select all loaded questions' }).count(),
+    ).toBe(0);
+    expect(await app.page.getByRole('complementary', { name: 'Bulk operations' }).count()).toBe(0);
+    const cell = app.page.getByRole('button', {
+      name: /^Text of question .*parcel 1\.1 on time\?$/,
+    });
+    await cell.focus();
+    await app.page.keyboard.press('Enter');
+    expect(await app.page.getByRole('textbox', { name: /^Text of question/ }).count()).toBe(0);
+    await app.checkpoint('question-bank-support');
     expect(app.problems).toEqual([]);
     expect(app.accessibilityProblems).toEqual([]);
   });
