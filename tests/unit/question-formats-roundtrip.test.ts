@@ -196,76 +196,87 @@ function readBack(format: QuestionFormat, written: string): ParsedQuestionFile {
   return parsed;
 }
 
-describe('writing and reading back loses nothing the format can hold', () => {
-  it('GIFT, for every kind', () => {
-    fc.assert(
-      fc.property(quizzes, (generated) => {
-        const originals = generated.map((quiz) => ({
-          title: quiz.title,
-          questions: quiz.questions.map((each, index) =>
-            canonical(
-              {
-                ...each,
-                points: 1,
-                tags: [],
-                ...('caseSensitive' in each && { caseSensitive: false }),
-              },
-              index,
-            ),
-          ),
-        }));
-        const written = giftFormat.write(originals);
-        expect(written.notes).toEqual([]);
-        const parsed = readBack(giftFormat, written.text);
-        expect(
-          parsed.quizzes.map((quiz) => ({
-            title: quiz.title,
-            questions: quiz.questions.map(({ question: each }) => questionSchema.parse(each)),
-          })),
-        ).toEqual(originals.filter((quiz) => quiz.questions.length > 0));
-      }),
-      { numRuns: 300 },
-    );
-  });
+/** Hundreds of generated files per format: slow on a busy machine, so no 5-second limit. */
+const PROPERTY_TIMEOUT_MS = 120_000;
 
-  it('Moodle XML, for every kind (a numerical range as value ± tolerance)', () => {
-    fc.assert(
-      fc.property(quizzes, (generated) => {
-        const originals = generated.map((quiz) => ({
-          title: quiz.title,
-          questions: quiz.questions.map((each, index) => canonical(each, index)),
-        }));
-        const written = moodleXmlFormat.write(originals);
-        expect(written.notes).toEqual([]);
-        const expected = originals.map((quiz) => ({
-          ...quiz,
-          questions: quiz.questions.map((each) =>
-            each.kind === 'numerical'
-              ? {
-                  ...each,
-                  answers: each.answers.map((answer) =>
-                    'min' in answer
-                      ? {
-                          value: (answer.min + answer.max) / 2,
-                          tolerance: (answer.max - answer.min) / 2,
-                          weight: answer.weight,
-                          ...(answer.feedback !== undefined && { feedback: answer.feedback }),
-                        }
-                      : answer,
-                  ),
-                }
-              : each,
-          ),
-        }));
-        const parsed = readBack(moodleXmlFormat, written.text);
-        expect(
-          parsed.quizzes.map((quiz) => ({
+describe('writing and reading back loses nothing the format can hold', () => {
+  it(
+    'GIFT, for every kind',
+    () => {
+      fc.assert(
+        fc.property(quizzes, (generated) => {
+          const originals = generated.map((quiz) => ({
             title: quiz.title,
-            questions: quiz.questions.map(({ question: each }) => questionSchema.parse(each)),
-          })),
-        ).toEqual(expected);
-      }),
-      { numRuns: 300 },
-    );
-  });
+            questions: quiz.questions.map((each, index) =>
+              canonical(
+                {
+                  ...each,
+                  points: 1,
+                  tags: [],
+                  ...('caseSensitive' in each && { caseSensitive: false }),
+                },
+                index,
+              ),
+            ),
+          }));
+          const written = giftFormat.write(originals);
+          expect(written.notes).toEqual([]);
+          const parsed = readBack(giftFormat, written.text);
+          expect(
+            parsed.quizzes.map((quiz) => ({
+              title: quiz.title,
+              questions: quiz.questions.map(({ question: each }) => questionSchema.parse(each)),
+            })),
+          ).toEqual(originals.filter((quiz) => quiz.questions.length > 0));
+        }),
+        { numRuns: 300 },
+      );
+    },
+    PROPERTY_TIMEOUT_MS,
+  );
+
+  it(
+    'Moodle XML, for every kind (a numerical range as value ± tolerance)',
+    () => {
+      fc.assert(
+        fc.property(quizzes, (generated) => {
+          const originals = generated.map((quiz) => ({
+            title: quiz.title,
+            questions: quiz.questions.map((each, index) => canonical(each, index)),
+          }));
+          const written = moodleXmlFormat.write(originals);
+          expect(written.notes).toEqual([]);
+          const expected = originals.map((quiz) => ({
+            ...quiz,
+            questions: quiz.questions.map((each) =>
+              each.kind === 'numerical'
+                ? {
+                    ...each,
+                    answers: each.answers.map((answer) =>
+                      'min' in answer
+                        ? {
+                            value: (answer.min + answer.max) / 2,
+                            tolerance: (answer.max - answer.min) / 2,
+                            weight: answer.weight,
+                            ...(answer.feedback !== undefined && { feedback: answer.feedback }),
+                          }
+                        : answer,
+                    ),
+                  }
+                : each,
+            ),
+          }));
+          const parsed = readBack(moodleXmlFormat, written.text);
+          expect(
+            parsed.quizzes.map((quiz) => ({
+              title: quiz.title,
+              questions: quiz.questions.map(({ question: each }) => questionSchema.parse(each)),
+            })),
+          ).toEqual(expected);
+        }),
+        { numRuns: 300 },
+      );
+    },
+    PROPERTY_TIMEOUT_MS,
+  );
 });
