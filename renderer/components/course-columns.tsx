@@ -19,14 +19,14 @@ export interface CourseRowActions {
   onDelete?: (course: CourseSummary) => void;
 }
 
-/** A course's state as a badge: published, or a draft. */
-export function CourseStateBadge({ isPublished }: { isPublished: boolean }) {
+/** Whether a course or quiz is published, as a badge. */
+export function PublishedBadge({ isPublished }: { isPublished: boolean }) {
   return isPublished ? (
-    <Badge variant="light" color="green">
+    <Badge variant="dot" color="green">
       Published
     </Badge>
   ) : (
-    <Badge variant="light" color="gray">
+    <Badge variant="dot" color="gray">
       Draft
     </Badge>
   );
@@ -36,7 +36,7 @@ const stateColumns = [
   column.accessor('slug', { header: 'Slug' }),
   column.accessor('isPublished', {
     header: 'State',
-    cell: (info) => <CourseStateBadge isPublished={info.getValue()} />,
+    cell: (info) => <PublishedBadge isPublished={info.getValue()} />,
   }),
   column.accessor('publishedAt', {
     header: 'Published',

@@ -8,10 +8,10 @@ export const ENROLLMENT_STATUS_LABELS: Record<EnrollmentStatus, string> = {
   dropped: 'Dropped',
 };
 
-/** Its colour in badges and plots. */
+/** Its colour, as the dot beside its name in badges (the text stays dark: 4.5:1 contrast). */
 export const ENROLLMENT_STATUS_COLORS: Record<EnrollmentStatus, string> = {
-  pending: 'yellow.8',
-  active: 'blue.8',
-  completed: 'green.8',
-  dropped: 'gray.7',
+  pending: 'yellow',
+  active: 'blue',
+  completed: 'green',
+  dropped: 'gray',
 };

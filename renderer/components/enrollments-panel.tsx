@@ -42,7 +42,7 @@ const enrollmentColumns = [
   column.accessor('status', {
     header: 'Status',
     cell: (info) => (
-      <Badge variant="light" color={ENROLLMENT_STATUS_COLORS[info.getValue()]}>
+      <Badge variant="dot" color={ENROLLMENT_STATUS_COLORS[info.getValue()]}>
         {ENROLLMENT_STATUS_LABELS[info.getValue()]}
       </Badge>
     ),

@@ -232,7 +232,7 @@ function SortableLesson({ lesson, position, isReadOnly, onEdit, onDelete }: Sort
             </Text>
           )}
           {!lesson.isPublished && (
-            <Badge variant="light" color="gray">
+            <Badge variant="dot" color="gray">
               Draft
             </Badge>
           )}

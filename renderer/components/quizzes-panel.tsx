@@ -2,7 +2,6 @@ import { zodResolver } from '@hookform/resolvers/zod';
 import {
   Alert,
   Anchor,
-  Badge,
   Button,
   Group,
   List,
@@ -38,6 +37,7 @@ import {
   type QuizDetail,
 } from '../hooks/use-quizzes';
 import { QUESTION_KIND_LABELS } from '../question-draft';
+import { PublishedBadge } from './course-columns';
 import { EmptyState } from './empty-state';
 import { ErrorAlert } from './error-alert';
 import { ExportQuestionsButton } from './question-export-dialog';
@@ -126,15 +126,7 @@ function QuizList({ courseId, isReadOnly }: { courseId: string; isReadOnly: bool
                 <Table.Td>{quiz.questionCount}</Table.Td>
                 <Table.Td>{quiz.passScore ?? '—'}</Table.Td>
                 <Table.Td>
-                  {quiz.isPublished ? (
-                    <Badge variant="light" color="green">
-                      Published
-                    </Badge>
-                  ) : (
-                    <Badge variant="light" color="gray">
-                      Draft
-                    </Badge>
-                  )}
+                  <PublishedBadge isPublished={quiz.isPublished} />
                 </Table.Td>
               </Table.Tr>
             ))}

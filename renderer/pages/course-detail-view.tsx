@@ -1,6 +1,6 @@
 import { Anchor, Badge, Button, Group, Loader, Stack, Tabs, Text, Title } from '@mantine/core';
 import { useMemo, useState } from 'react';
-import { coursePath, CourseStateBadge } from '../components/course-columns';
+import { coursePath, PublishedBadge } from '../components/course-columns';
 import { CourseDashboardPanel } from '../components/course-dashboard-panel';
 import { CourseOverviewForm } from '../components/course-overview-form';
 import { DeleteCourseDialog } from '../components/delete-course-dialog';
@@ -89,7 +89,7 @@ export function CourseDetailView({
             {data.title}
           </Title>
           <Group gap="xs">
-            <CourseStateBadge isPublished={data.isPublished} />
+            <PublishedBadge isPublished={data.isPublished} />
             <Text size="sm" c="dimmed">
               {data.slug}
             </Text>

@@ -222,20 +222,20 @@ describe.skipIf(!launch.browser)('courses, lessons, quizzes and enrollments in t
     await save();
 
     await addQuestion('Short answer', 'Which keyword removes duplicate rows?');
-    await editor.getByLabel('Accepted answer 1').fill('DISTINCT');
+    await editor.getByLabel('Accepted answer 1', { exact: true }).fill('DISTINCT');
     await save();
 
     await addQuestion('Numerical', 'How many rows does a cross join of 3 and 4 rows give?');
-    await editor.getByLabel('Answer 1 value').fill('12');
+    await editor.getByLabel('Answer 1 value', { exact: true }).fill('12');
     await save();
 
     await addQuestion('Matching', 'Match each clause to what it does.');
     await editor.getByLabel('Prompt 1', { exact: true }).fill('WHERE');
-    await editor.getByLabel('Answer to prompt 1').fill('filters rows');
+    await editor.getByLabel('Answer to prompt 1', { exact: true }).fill('filters rows');
     await editor.getByLabel('Prompt 2', { exact: true }).fill('GROUP BY');
     await editor.getByRole('button', { name: 'Add question' }).click();
     await editor.getByText('Answer to prompt 2 must not be empty').waitFor();
-    await editor.getByLabel('Answer to prompt 2').fill('groups rows');
+    await editor.getByLabel('Answer to prompt 2', { exact: true }).fill('groups rows');
     await save();
 
     await addQuestion('Essay (graded by hand)', 'When would you denormalize a schema?');
@@ -264,7 +264,7 @@ describe.skipIf(!launch.browser)('courses, lessons, quizzes and enrollments in t
         'matching',
       ]);
     await app.checkpoint('c5-quiz-questions');
-  });
+  }, 240_000);
 
   it('bulk-enrols users picked by name and by pasted emails, after a review', async () => {
     await tab('Enrollments').click();
