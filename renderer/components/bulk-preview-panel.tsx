@@ -1,4 +1,5 @@
 import { Alert, Badge, Button, Group, List, Paper, Stack, Text, Title } from '@mantine/core';
+import { useEffect, useRef } from 'react';
 import type { BulkPreview } from '../hooks/use-question-bank';
 import classes from './bulk-preview-panel.module.css';
 
@@ -31,8 +32,14 @@ export function BulkPreviewPanel({
 }: BulkPreviewPanelProps) {
   const questionChanges = preview.changes.filter((change) => change.questionId !== null).length;
   const canApply = preview.changes.length > 0 && preview.problems.length === 0;
+  const panel = useRef<HTMLElement>(null);
+  // A new preview is brought into view and focused, so keyboard and screen reader users land on it.
+  useEffect(() => {
+    panel.current?.scrollIntoView({ block: 'nearest' });
+    panel.current?.focus();
+  }, [preview]);
   return (
-    <Paper withBorder p="sm" aria-label="Preview" component="section">
+    <Paper withBorder p="sm" aria-label="Preview" component="section" ref={panel} tabIndex={-1}>
       <Stack gap="xs">
         <Title order={2} size="h4">
           Preview

@@ -11,14 +11,15 @@ export type SaveQuestionFields = (
   changes: { text?: string; points?: number },
 ) => Promise<string | null>;
 
-const KIND_LABELS: Record<string, string> = {
-  single: 'Single choice',
-  multiple: 'Multiple choice',
-  true_false: 'True/false',
-  short_answer: 'Short answer',
-  numerical: 'Numerical',
-  matching: 'Matching',
-  essay: 'Essay',
+/** Each kind's name, short for the grid's badge and in full for its tooltip. */
+const KIND_LABELS: Record<string, { short: string; full: string }> = {
+  single: { short: 'Single', full: 'Single choice' },
+  multiple: { short: 'Multi', full: 'Multiple choice' },
+  true_false: { short: 'T/F', full: 'True/false' },
+  short_answer: { short: 'Short', full: 'Short answer' },
+  numerical: { short: 'Num', full: 'Numerical' },
+  matching: { short: 'Match', full: 'Matching' },
+  essay: { short: 'Essay', full: 'Essay' },
 };
 
 /** How a question is named in labels: "question q3 of Quiz 2". */
@@ -39,8 +40,12 @@ export function questionColumnsFor(save: SaveQuestionFields, isReadOnly: boolean
     column.accessor('kind', {
       header: 'Kind',
       cell: (info) => (
-        <Badge variant="light" color={info.row.original.problem ? 'red' : 'gray'}>
-          {KIND_LABELS[info.getValue()] ?? info.getValue()}
+        <Badge
+          variant="light"
+          color={info.row.original.problem ? 'red' : 'gray'}
+          title={KIND_LABELS[info.getValue()]?.full ?? info.getValue()}
+        >
+          {KIND_LABELS[info.getValue()]?.short ?? info.getValue()}
         </Badge>
       ),
     }),
@@ -114,11 +119,11 @@ export function questionColumnsFor(save: SaveQuestionFields, isReadOnly: boolean
 }
 
 export const questionColumnWidths: Readonly<Record<string, string>> = {
-  quizTitle: '15%',
-  position: '4%',
-  kind: '11%',
-  text: '32%',
-  points: '7%',
-  tags: '12%',
-  answers: '19%',
+  quizTitle: '17%',
+  position: '5%',
+  kind: '10%',
+  text: '33%',
+  points: '8%',
+  tags: '11%',
+  answers: '16%',
 };

@@ -389,7 +389,7 @@ export function QuestionBankPage({ isReadOnly }: PageProps) {
           <Paper
             withBorder
             p="sm"
-            w={360}
+            w={320}
             style={{ overflowY: 'auto' }}
             component="aside"
             aria-label="Bulk operations"
