@@ -66,6 +66,21 @@ export async function recordMigration(
   return { queries, caveats: [...new Set(caveats)] };
 }
 
+/** SQL written indented inside a template literal, moved to the left margin and trimmed. */
+function dedent(sql: string): string {
+  const lines = sql
+    .replace(/^\s*\n/, '')
+    .trimEnd()
+    .split('\n');
+  const indents = lines
+    .filter((line) => line.trim() !== '')
+    .map((line) => /^ */.exec(line)?.[0].length ?? 0);
+  const margin = Math.min(...indents, Number.MAX_SAFE_INTEGER);
+  return lines
+    .map((line) => line.slice(Math.min(margin, /^ */.exec(line)?.[0].length ?? 0)))
+    .join('\n');
+}
+
 /** A parameter as an SQL literal for psql. */
 function literalOf(value: unknown): string {
   if (value === null || value === undefined) return 'NULL';
@@ -79,7 +94,7 @@ function literalOf(value: unknown): string {
  * them as literals, so the server binds them exactly as it would have.
  */
 export function sqlForPsql(query: RecordedQuery, step: string): string {
-  const sql = query.sql.trim().replace(/;\s*$/, '');
+  const sql = dedent(query.sql).replace(/;\s*$/, '');
   if (query.params.length === 0) return `${sql};`;
   const name = `lms_preview_${step}`;
   return [

@@ -55,7 +55,13 @@ function PendingMigration({ preview }: { preview: MigrationPreview }) {
               {caveat}.
             </Alert>
           ))}
-          <Code block aria-label={`SQL of ${preview.name}`}>
+          {/* Scrolls inside, so a long migration doesn't push Apply off the page; Tab reaches it. */}
+          <Code
+            block
+            aria-label={`SQL of ${preview.name}`}
+            tabIndex={0}
+            style={{ maxHeight: '28rem', overflow: 'auto' }}
+          >
             {preview.sql || '-- (sends no SQL)'}
           </Code>
         </Stack>
