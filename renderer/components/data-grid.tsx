@@ -1,5 +1,8 @@
 import {
   createColumnHelper,
+  FlexRender,
+  type HeaderGroup,
+  type Row,
   tableFeatures,
   useTable,
   type ColumnHelper,
@@ -64,18 +67,60 @@ export function DataGrid<T extends RowData>({
   selection,
   rowLabel = getRowId,
 }: DataGridProps<T>) {
-  const scrollerRef = useRef<HTMLDivElement>(null);
-  const table = useTable({
-    features: gridFeatures,
-    columns,
-    data,
-    getRowId: (row) => getRowId(row),
-  });
+  const table = useTable({ features: gridFeatures, columns, data, getRowId });
   const rows = table.getRowModel().rows;
+  return (
+    <VirtualTable
+      label={label}
+      rows={rows}
+      headerGroups={table.getHeaderGroups()}
+      columnIds={table.getAllLeafColumns().map((column) => column.id)}
+      columnWidths={columnWidths}
+      hasMore={hasMore}
+      isLoadingMore={isLoadingMore}
+      onLoadMore={onLoadMore}
+      selection={selection}
+      rowLabel={rowLabel}
+    />
+  );
+}
+
+interface VirtualTableProps<T extends RowData> {
+  label: string;
+  rows: readonly Row<GridFeatures, T>[];
+  headerGroups: readonly HeaderGroup<GridFeatures, T>[];
+  columnIds: readonly string[];
+  columnWidths: Readonly<Record<string, string>>;
+  hasMore: boolean;
+  isLoadingMore: boolean;
+  onLoadMore: () => void;
+  selection: RowSelection | undefined;
+  rowLabel: (row: T) => string;
+}
+
+const estimateRowSize = (): number => ROW_HEIGHT_PX;
+
+/**
+ * The scrolling part of the grid, a component of its own: scrolling re-renders only it, never
+ * the table model above it, so a frame costs the rows in view whatever the list's length.
+ */
+function VirtualTable<T extends RowData>({
+  label,
+  rows,
+  headerGroups,
+  columnIds,
+  columnWidths,
+  hasMore,
+  isLoadingMore,
+  onLoadMore,
+  selection,
+  rowLabel,
+}: VirtualTableProps<T>) {
+  const scrollerRef = useRef<HTMLDivElement>(null);
   const virtualizer = useVirtualizer({
     count: rows.length,
     getScrollElement: () => scrollerRef.current,
-    estimateSize: () => ROW_HEIGHT_PX,
+    estimateSize: estimateRowSize,
     overscan: 10,
   });
   const visible = virtualizer.getVirtualItems();
@@ -97,7 +142,7 @@ export function DataGrid<T extends RowData>({
       selection.clear();
     }
   };
-  const columnCount = columns.length + (selection ? 1 : 0);
+  const columnCount = columnIds.length + (selection ? 1 : 0);
 
   const paddingTop = visible[0]?.start ?? 0;
   const paddingBottom = virtualizer.getTotalSize() - (visible.at(-1)?.end ?? 0);
@@ -120,12 +165,12 @@ export function DataGrid<T extends RowData>({
       >
         <colgroup>
           {selection && <col className={classes.selectColumn} />}
-          {table.getAllLeafColumns().map((column) => (
-            <col key={column.id} style={{ width: columnWidths[column.id] }} />
+          {columnIds.map((id) => (
+            <col key={id} style={{ width: columnWidths[id] }} />
           ))}
         </colgroup>
         <thead>
-          {table.getHeaderGroups().map((group) => (
+          {headerGroups.map((group) => (
             <tr key={group.id} aria-rowindex={1}>
               {selection && (
                 <th scope="col">
@@ -141,7 +186,7 @@ export function DataGrid<T extends RowData>({
               )}
               {group.headers.map((header) => (
                 <th key={header.id} scope="col">
-                  <table.FlexRender header={header} />
+                  <FlexRender header={header} />
                 </th>
               ))}
             </tr>
@@ -166,7 +211,10 @@ export function DataGrid<T extends RowData>({
               >
                 {selection && (
                   <td>
-                    <Checkbox
+                    {/* Native, not Mantine's: a fast scroll mounts dozens of these a frame. */}
+                    <input
+                      type="checkbox"
+                      className={classes.rowCheckbox}
                       aria-label={`Select ${rowLabel(row.original)}`}
                       checked={isSelected}
                       onChange={(event) => {
@@ -178,7 +226,7 @@ export function DataGrid<T extends RowData>({
                 )}
                 {row.getAllCells().map((cell) => (
                   <td key={cell.id}>
-                    <table.FlexRender cell={cell} />
+                    <FlexRender cell={cell} />
                   </td>
                 ))}
               </tr>
