@@ -17,27 +17,16 @@ import {
   type ImportUsersResult,
 } from '../schemas/user-csv';
 import { userRoleSchema } from '../schemas/users';
+import { forEachCsvRow, guardCell, headerProblems } from './csv-rows';
 import type { LongWork } from './long-work';
 import { selectUserRows } from './users';
+
+// The audit export imports the formula guard from here, where it began.
+export { guardCell } from './csv-rows';
 
 const PREVIEW_ROWS = 20;
 const MAX_PROBLEMS = 1000;
 const EXPORT_BATCH = 10_000;
-/**
- * Cells export puts an apostrophe before: those a spreadsheet would run as a formula, and those
- * that already start with an apostrophe, so that the one import removes is always export's own.
- */
-const GUARDED_START = /^[=+\-@\t\r']/;
-
-/** Undoes the apostrophe export puts before a guarded cell. */
-export function unguardCell(value: string): string {
-  return value.startsWith("'") && GUARDED_START.test(value.slice(1)) ? value.slice(1) : value;
-}
-
-export function guardCell(value: string): string {
-  return GUARDED_START.test(value) ? `'${value}` : value;
-}
-
 const booleanCell = z
   .string()
   .trim()
@@ -92,59 +81,36 @@ function parseUsersCsv(
   const rows: ParsedRow[] = [];
   const text = csv.replace(/^\uFEFF/, '');
   let header: string[] | undefined;
-  // Lines are counted up to each row's first character: quoted fields may span lines, and
-  // blank lines are skipped, so a row's line is not its index.
-  let rowEnd = 0;
-  let counted = 0;
-  let line = 1;
   let total = 0;
-  Papa.parse<string[]>(text, {
-    skipEmptyLines: 'greedy',
-    step: (result) => {
-      let start = rowEnd;
-      while (start < text.length && /\s/.test(text.charAt(start))) start++;
-      for (; counted < start; counted++) if (text.charCodeAt(counted) === 10) line++;
-      rowEnd = result.meta.cursor;
-      for (const error of result.errors)
-        problems.push({ line, message: `unreadable CSV: ${error.message}` });
-      const cells = result.data.map((cell) => unguardCell(cell));
-      if (!header) {
-        header = cells.map((cell) => cell.trim().toLowerCase());
-        const unknown = header.filter(
-          (name) => !(userCsvColumns as readonly string[]).includes(name),
-        );
-        const missing = requiredUserCsvColumns.filter((name) => !header?.includes(name));
-        if (unknown.length > 0) {
-          problems.push({
-            line,
-            message: `unknown column(s) ${unknown.join(', ')}; the columns are ${userCsvColumns.join(', ')}`,
-          });
-        }
-        if (missing.length > 0)
-          problems.push({ line, message: `missing column(s) ${missing.join(', ')}` });
-        return;
+  forEachCsvRow(text, ({ cells, line, errors }) => {
+    for (const message of errors) problems.push({ line, message });
+    if (!header) {
+      header = cells.map((cell) => cell.trim().toLowerCase());
+      for (const message of headerProblems(header, userCsvColumns, requiredUserCsvColumns)) {
+        problems.push({ line, message });
       }
-      total++;
-      if (total % 10_000 === 0) {
-        work.signal?.throwIfAborted();
-        work.progress?.(total, undefined, 'checking rows');
+      return;
+    }
+    total++;
+    if (total % 10_000 === 0) {
+      work.signal?.throwIfAborted();
+      work.progress?.(total, undefined, 'checking rows');
+    }
+    if (cells.length !== header.length) {
+      problems.push({
+        line,
+        message: `has ${cells.length} fields where the header has ${header.length}`,
+      });
+      return;
+    }
+    const record = Object.fromEntries(header.map((name, index) => [name, cells[index] ?? '']));
+    const parsed = csvRowSchema.safeParse({ is_active: '', metadata: '', ...record });
+    if (parsed.success) rows.push({ line, row: parsed.data });
+    else {
+      for (const issue of parsed.error.issues) {
+        problems.push({ line, column: String(issue.path[0] ?? ''), message: issue.message });
       }
-      if (cells.length !== header.length) {
-        problems.push({
-          line,
-          message: `has ${cells.length} fields where the header has ${header.length}`,
-        });
-        return;
-      }
-      const record = Object.fromEntries(header.map((name, index) => [name, cells[index] ?? '']));
-      const parsed = csvRowSchema.safeParse({ is_active: '', metadata: '', ...record });
-      if (parsed.success) rows.push({ line, row: parsed.data });
-      else {
-        for (const issue of parsed.error.issues) {
-          problems.push({ line, column: String(issue.path[0] ?? ''), message: issue.message });
-        }
-      }
-    },
+    }
   });
   if (!header)
     problems.push({

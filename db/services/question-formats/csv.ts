@@ -22,7 +22,7 @@
  */
 import Papa from 'papaparse';
 import type { FormatProblem } from '../../schemas/question-formats';
-import { guardCell, unguardCell } from '../user-csv';
+import { forEachCsvRow, guardCell, headerProblems } from '../csv-rows';
 import {
   normalizeLineEnds,
   type ParsedQuestionFile,
@@ -64,103 +64,79 @@ function parseCsv(source: string): ParsedQuestionFile {
   const problems: FormatProblem[] = [];
   const quizzes = new Map<string, QuizDraft>();
   let header: string[] | undefined;
-  // A row's line is where its first character is: quoted fields may span lines.
-  let rowEnd = 0;
-  let counted = 0;
-  let line = 1;
-  Papa.parse<string[]>(text, {
-    skipEmptyLines: 'greedy',
-    step: (result) => {
-      let start = rowEnd;
-      while (start < text.length && /\s/.test(text.charAt(start))) start++;
-      for (; counted < start; counted++) if (text.charCodeAt(counted) === 10) line++;
-      rowEnd = result.meta.cursor;
-      for (const error of result.errors) {
-        problems.push({ line, message: `unreadable CSV: ${error.message}` });
+  forEachCsvRow(text, ({ cells, line, errors }) => {
+    for (const message of errors) problems.push({ line, message });
+    if (!header) {
+      header = cells.map((cell) => cell.trim().toLowerCase());
+      for (const message of headerProblems(header, questionCsvColumns, REQUIRED)) {
+        problems.push({ line, message });
       }
-      const cells = result.data.map(unguardCell);
-      if (!header) {
-        header = cells.map((cell) => cell.trim().toLowerCase());
-        const unknown = header.filter(
-          (name) => !(questionCsvColumns as readonly string[]).includes(name),
-        );
-        const missing = REQUIRED.filter((name) => !header?.includes(name));
-        if (unknown.length > 0) {
-          problems.push({
-            line,
-            message: `unknown column(s) ${unknown.join(', ')}; the columns are ${questionCsvColumns.join(', ')}`,
-          });
+      return;
+    }
+    if (cells.length !== header.length) {
+      problems.push({
+        line,
+        message: `has ${cells.length} fields where the header has ${header.length}`,
+      });
+      return;
+    }
+    // Texts are kept as written; the other cells are trimmed.
+    const rawCell = (name: Column): string => cells[header?.indexOf(name) ?? -1] ?? '';
+    const cell = (name: Column): string => rawCell(name).trim();
+    const problemIn = (name: Column, message: string): void => {
+      problems.push({
+        line,
+        column: (header?.indexOf(name) ?? 0) + 1,
+        message: `${name}: ${message}`,
+        ...(cell('title') && { questionTitle: cell('title') }),
+      });
+    };
+    let answers: Record<string, unknown> = {};
+    if (cell('answers') !== '') {
+      try {
+        const parsed: unknown = JSON.parse(cell('answers'));
+        if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+          throw new Error('not an object');
         }
-        if (missing.length > 0) {
-          problems.push({ line, message: `missing column(s) ${missing.join(', ')}` });
-        }
+        answers = parsed as Record<string, unknown>;
+      } catch {
+        problemIn('answers', 'must be a JSON object such as {"answer":true}');
         return;
       }
-      if (cells.length !== header.length) {
-        problems.push({
-          line,
-          message: `has ${cells.length} fields where the header has ${header.length}`,
-        });
-        return;
-      }
-      // Texts are kept as written; the other cells are trimmed.
-      const rawCell = (name: Column): string => cells[header?.indexOf(name) ?? -1] ?? '';
-      const cell = (name: Column): string => rawCell(name).trim();
-      const problemIn = (name: Column, message: string): void => {
-        problems.push({
-          line,
-          column: (header?.indexOf(name) ?? 0) + 1,
-          message: `${name}: ${message}`,
-          ...(cell('title') && { questionTitle: cell('title') }),
-        });
-      };
-      let answers: Record<string, unknown> = {};
-      if (cell('answers') !== '') {
-        try {
-          const parsed: unknown = JSON.parse(cell('answers'));
-          if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-            throw new Error('not an object');
-          }
-          answers = parsed as Record<string, unknown>;
-        } catch {
-          problemIn('answers', 'must be a JSON object such as {"answer":true}');
-          return;
-        }
-      }
-      const shadowed = Object.keys(answers).filter((key) => COLUMN_FIELDS.has(key));
-      if (shadowed.length > 0) {
-        problemIn('answers', `${shadowed.join(', ')} go in their own column(s)`);
-        return;
-      }
-      const points = cell('points');
-      if (points !== '' && !Number.isFinite(Number(points))) {
-        problemIn('points', `"${points}" is not a number`);
-        return;
-      }
-      const tags = cell('tags')
-        .split(';')
-        .map((tag) => tag.trim())
-        .filter((tag) => tag !== '');
-      // The shared schema checks the assembled question, kind and all, when it is imported.
-      const question = {
-        ...answers,
-        ...(cell('id') && { id: cell('id') }),
-        kind: cell('kind'),
-        ...(rawCell('title') && { title: rawCell('title') }),
-        text: rawCell('text'),
-        ...(cell('text_format') && { textFormat: cell('text_format') }),
-        ...(points !== '' && { points: Number(points) }),
-        ...(rawCell('feedback') && { feedback: rawCell('feedback') }),
-        ...(tags.length > 0 && { tags }),
-      } as QuestionDraftFields;
-      const quizTitle = cell('quiz');
-      let quiz = quizzes.get(quizTitle);
-      if (!quiz) {
-        quiz = { title: quizTitle === '' ? null : quizTitle, line, questions: [] };
-        quizzes.set(quizTitle, quiz);
-      }
-      quiz.questions.push({ line, question });
-    },
+    }
+    const shadowed = Object.keys(answers).filter((key) => COLUMN_FIELDS.has(key));
+    if (shadowed.length > 0) {
+      problemIn('answers', `${shadowed.join(', ')} go in their own column(s)`);
+      return;
+    }
+    const points = cell('points');
+    if (points !== '' && !Number.isFinite(Number(points))) {
+      problemIn('points', `"${points}" is not a number`);
+      return;
+    }
+    const tags = cell('tags')
+      .split(';')
+      .map((tag) => tag.trim())
+      .filter((tag) => tag !== '');
+    // The shared schema checks the assembled question, kind and all, when it is imported.
+    const question = {
+      ...answers,
+      ...(cell('id') && { id: cell('id') }),
+      kind: cell('kind'),
+      ...(rawCell('title') && { title: rawCell('title') }),
+      text: rawCell('text'),
+      ...(cell('text_format') && { textFormat: cell('text_format') }),
+      ...(points !== '' && { points: Number(points) }),
+      ...(rawCell('feedback') && { feedback: rawCell('feedback') }),
+      ...(tags.length > 0 && { tags }),
+    } as QuestionDraftFields;
+    const quizTitle = cell('quiz');
+    let quiz = quizzes.get(quizTitle);
+    if (!quiz) {
+      quiz = { title: quizTitle === '' ? null : quizTitle, line, questions: [] };
+      quizzes.set(quizTitle, quiz);
+    }
+    quiz.questions.push({ line, question });
   });
   if (!header) {
     problems.push({
