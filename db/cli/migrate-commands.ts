@@ -1,6 +1,5 @@
 import { Command } from 'commander';
 import { z } from 'zod';
-import pg from 'pg';
 import type { ReviewNote } from '../migration-authoring/change-sql';
 import {
   compareModels,
@@ -8,6 +7,7 @@ import {
   planMigration,
 } from '../migration-authoring/model-drift';
 import { assessRiskySteps, findRiskySteps } from '../migration-authoring/risky-steps';
+import { withPgClient } from '../migration-authoring/pg-client';
 import { withScratchDatabase } from '../migration-authoring/scratch-database';
 import { MigrationFolder } from '../migration-source';
 import { modelSchema } from '../models';
@@ -228,13 +228,10 @@ export function migrateCommand(output: CliOutput): Command {
         );
         // The scratch database is empty: rows at stake are counted where the migration will run.
         const steps = await findRiskySteps(result.plan.up.statements.join(';\n'));
-        const client = new pg.Client({ connectionString: target.url });
-        await client.connect();
-        try {
-          return { generated: result, riskySteps: await assessRiskySteps(client, steps) };
-        } finally {
-          await client.end();
-        }
+        return {
+          generated: result,
+          riskySteps: await withPgClient(target.url, (client) => assessRiskySteps(client, steps)),
+        };
       });
       if (generated.unmodelledTables.length > 0) {
         output.err(
@@ -265,15 +262,9 @@ export function migrateCommand(output: CliOutput): Command {
     .option('--unmodelled', 'also list tables no model describes')
     .option('--json', 'print machine-readable JSON')
     .action(async (options: { unmodelled?: boolean; json?: boolean }, command: Command) => {
-      const comparison = await withDatabaseTarget(command, async (target) => {
-        const client = new pg.Client({ connectionString: target.url });
-        await client.connect();
-        try {
-          return await compareModels(client, modelSchema);
-        } finally {
-          await client.end();
-        }
-      });
+      const comparison = await withDatabaseTarget(command, (target) =>
+        withPgClient(target.url, (client) => compareModels(client, modelSchema)),
+      );
       const { changes } = planMigration(comparison);
       if (options.json) {
         output.out(

@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import pg from 'pg';
-import { explainConnectionError, parseDatabaseUrl } from '../database-url';
+import type pg from 'pg';
 import type { MigrationFolder } from '../migration-source';
 import { Migrator } from '../migrator';
 import { UserFacingError } from '../user-facing-error';
+import { withPgClient } from './pg-client';
 
 /**
  * Runs `work` on a database of its own on the server of `serverUrl`, with every migration of
@@ -15,16 +15,7 @@ export async function withScratchDatabase<T>(
   work: (client: pg.Client) => Promise<T>,
 ): Promise<T> {
   const name = `lms_scratch_${randomBytes(6).toString('hex')}`;
-  const admin = new pg.Client({
-    connectionString: serverUrl,
-    application_name: 'lms-admin generate',
-  });
-  try {
-    await admin.connect();
-  } catch (error) {
-    throw explainConnectionError(error, parseDatabaseUrl(serverUrl));
-  }
-  try {
+  return withPgClient(serverUrl, async (admin) => {
     try {
       await admin.query(`CREATE DATABASE ${name}`);
     } catch (error) {
@@ -42,17 +33,9 @@ export async function withScratchDatabase<T>(
       } finally {
         await migrator.close();
       }
-      const client = new pg.Client({ connectionString: url.toString() });
-      await client.connect();
-      try {
-        return await work(client);
-      } finally {
-        await client.end();
-      }
+      return await withPgClient(url.toString(), work);
     } finally {
       await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
     }
-  } finally {
-    await admin.end();
-  }
+  });
 }
