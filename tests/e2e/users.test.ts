@@ -122,6 +122,14 @@ describe.skipIf(!launch.browser)('the users pages', () => {
     await dialog.getByText(/2 rows are fine/).waitFor();
     await app.checkpoint('users-1-import-problems');
     expect(await userRole('grace@example.org')).toBeUndefined();
+    await dialog.getByLabel('CSV file').focus();
+    expect(await app.tabStops(2)).toEqual([
+      {
+        name: 'Skip rows whose email already exists (instead of reporting them)',
+        isFocusVisible: true,
+      },
+      { name: 'Close', isFocusVisible: true },
+    ]);
   });
 
   it('imports the fixed file, with the new users in the list after', async () => {
