@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ImportQuestionsInput } from '../../db/schemas/question-formats';
 import type { Question } from '../../db/schemas/quiz-options';
+import { importQuestions } from '../../db/services/question-import';
 import { getQuiz } from '../../db/services/quizzes';
 import { createApiHarness, type ApiHarness } from '../support/api-harness';
 import { callOk } from '../support/api-results';
@@ -203,6 +204,23 @@ describe('question import', () => {
       byKind: { short_answer: 1, multiple: 1, numerical: 1 },
     });
     expect(skipping.skipped).toHaveLength(3);
+  });
+
+  it('writes nothing when cancelled', async () => {
+    const courseId = await ownCourse();
+    const before = await tableChecksums(api.db);
+    const cancel = new AbortController();
+    const run = api.db.withTransaction(
+      { actorId: null, actorIp: null, source: 'app' },
+      (transaction) =>
+        importQuestions(api.db, importInto(courseId), transaction, {
+          isDryRun: false,
+          signal: cancel.signal,
+          progress: () => cancel.abort(),
+        }),
+    );
+    await expect(run).rejects.toThrow();
+    expect(await tableChecksums(api.db)).toEqual(before);
   });
 
   it('asks for a format when the file name does not tell', async () => {
