@@ -28,7 +28,7 @@ import { readAuditedTables, requireAuditedTable } from './audited-tables';
 import { containsPattern, decodeCursor, encodeCursor } from './keyset-cursor';
 import type { LongWork } from './long-work';
 import { ServiceError } from './service-error';
-import { guardCell } from './user-csv';
+import { guardCell } from './csv-rows';
 
 /** An audit_log row with its actor's current name, as the queries below select it. */
 interface AuditEntryRow {
