@@ -241,7 +241,7 @@ function SortableLesson({ lesson, position, isReadOnly, onEdit, onDelete }: Sort
           <Group gap="xs" wrap="nowrap">
             <Button
               size="compact-sm"
-              variant="subtle"
+              variant="default"
               onClick={onEdit}
               aria-label={`Edit ${lesson.title}`}
             >
@@ -249,8 +249,7 @@ function SortableLesson({ lesson, position, isReadOnly, onEdit, onDelete }: Sort
             </Button>
             <Button
               size="compact-sm"
-              variant="subtle"
-              color="red"
+              variant="default"
               onClick={onDelete}
               aria-label={`Delete ${lesson.title}`}
             >

@@ -202,8 +202,7 @@ export function QuestionEditor({
                       />
                     )}
                     <Button
-                      variant="subtle"
-                      color="red"
+                      variant="default"
                       onClick={() => choices.remove(index)}
                       aria-label={`Remove choice ${n}`}
                     >
@@ -269,8 +268,7 @@ export function QuestionEditor({
                       errors={errors}
                     />
                     <Button
-                      variant="subtle"
-                      color="red"
+                      variant="default"
                       onClick={() => textAnswers.remove(index)}
                       aria-label={`Remove accepted answer ${n}`}
                     >
@@ -350,8 +348,7 @@ export function QuestionEditor({
                         errors={errors}
                       />
                       <Button
-                        variant="subtle"
-                        color="red"
+                        variant="default"
                         onClick={() => numberAnswers.remove(index)}
                         aria-label={`Remove answer ${n}`}
                       >
@@ -403,8 +400,7 @@ export function QuestionEditor({
                       {...register(`pairs.${index}.answer`)}
                     />
                     <Button
-                      variant="subtle"
-                      color="red"
+                      variant="default"
                       onClick={() => pairs.remove(index)}
                       aria-label={`Remove pair ${n}`}
                       style={{ flexGrow: 0 }}

@@ -367,7 +367,7 @@ function QuizQuestions({
                     <Group gap={4} wrap="nowrap">
                       <Button
                         size="compact-sm"
-                        variant="subtle"
+                        variant="default"
                         disabled={index === 0}
                         onClick={() => moveTo(question, index - 1)}
                         aria-label={`Move question ${index + 1} up`}
@@ -376,7 +376,7 @@ function QuizQuestions({
                       </Button>
                       <Button
                         size="compact-sm"
-                        variant="subtle"
+                        variant="default"
                         disabled={index === questions.length - 1}
                         onClick={() => moveTo(question, index + 1)}
                         aria-label={`Move question ${index + 1} down`}
@@ -385,7 +385,7 @@ function QuizQuestions({
                       </Button>
                       <Button
                         size="compact-sm"
-                        variant="subtle"
+                        variant="default"
                         onClick={() => {
                           add.reset();
                           update.reset();
@@ -398,8 +398,7 @@ function QuizQuestions({
                       </Button>
                       <Button
                         size="compact-sm"
-                        variant="subtle"
-                        color="red"
+                        variant="default"
                         onClick={() => setRemoving(question)}
                         aria-label={`Remove question ${index + 1}`}
                       >
