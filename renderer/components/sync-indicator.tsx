@@ -23,8 +23,10 @@ export function SyncIndicator() {
       <Badge
         component="a"
         href={hrefOf('/sync')}
-        variant="light"
-        color={openConflicts > 0 ? 'orange' : isOnline ? 'green' : 'gray'}
+        variant="filled"
+        // Light shades with the text colour picked for contrast (light variants fall short of 4.5:1).
+        autoContrast
+        color={openConflicts > 0 ? 'orange.3' : isOnline ? 'green.3' : 'gray.3'}
         aria-label={`Sync: ${state}, ${waiting}`}
       >
         {state} · {waiting}

@@ -51,11 +51,12 @@ function LinkForm() {
         </Title>
         <Text size="sm">
           Linking copies the central server's data into this database, which must hold no LMS data
-          yet. Afterwards you work here, online or not, and push and pull when you like.
+          yet. Afterwards you work here, online or not, and push and pull when you like. The
+          password is used for this app session only and never stored.
         </Text>
         <TextInput
           label="Central server URL"
-          description="postgres://USER@HOST:PORT/DATABASE"
+          placeholder="postgres://USER@HOST:PORT/DATABASE"
           required
           value={url}
           onChange={(event) => setUrl(event.currentTarget.value)}
@@ -63,7 +64,6 @@ function LinkForm() {
         />
         <PasswordInput
           label="Password"
-          description="Used for this session only; never stored."
           value={password}
           onChange={(event) => setPassword(event.currentTarget.value)}
           disabled={link.isPending}
@@ -129,9 +129,11 @@ function StatusPanel({ status }: { status: SyncStatus }) {
           {status.lastPushedAt ? formatDateTime(status.lastPushedAt) : 'never'}; last pull:{' '}
           {status.lastPulledAt ? formatDateTime(status.lastPulledAt) : 'never'}.
         </Text>
+        <Text size="sm">
+          The central server's password, if it asks for one: kept in memory for this session only.
+        </Text>
         <PasswordInput
           label="Central server password"
-          description="Only if it asks; kept in memory for this session."
           value={password}
           onChange={(event) => setPassword(event.currentTarget.value)}
           maw={360}
@@ -182,6 +184,7 @@ function ConflictCard({ conflict }: { conflict: SyncConflict }) {
       withBorder
       p="md"
       radius="md"
+      component="section"
       aria-label={`Conflict on ${conflict.tableName} ${conflict.recordId}`}
     >
       <Stack gap="xs">
