@@ -1,7 +1,7 @@
 import { zodResolver } from '@hookform/resolvers/zod';
 import { Button, Group, NativeSelect, PasswordInput, Switch, TextInput } from '@mantine/core';
 import { useState } from 'react';
-import { useForm } from 'react-hook-form';
+import { Controller, useForm } from 'react-hook-form';
 import { z } from 'zod';
 import { ApiCallError } from '../api';
 import { contract } from '../../electron/api/contract';
@@ -153,10 +153,21 @@ export function UserForm({ user, onSaved, onCancel }: UserFormProps) {
         {...form.register('role')}
       />
       {user ? (
-        <Switch
-          mt="md"
-          label="Active (can be enrolled; staff can sign in)"
-          {...form.register('isActive')}
+        // Controlled: Mantine's Switch keeps its own checked state, which `register` can't set.
+        <Controller
+          control={form.control}
+          name="isActive"
+          render={({ field }) => (
+            <Switch
+              mt="md"
+              label="Active (can be enrolled; staff can sign in)"
+              name={field.name}
+              ref={field.ref}
+              checked={field.value}
+              onBlur={field.onBlur}
+              onChange={(event) => field.onChange(event.currentTarget.checked)}
+            />
+          )}
         />
       ) : (
         <PasswordInput

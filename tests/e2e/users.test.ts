@@ -225,6 +225,11 @@ describe.skipIf(!launch.browser)('the users pages', () => {
     await app.searchUsers('lin.learner');
     await app.userRow(LEARNER.email).getByRole('link', { name: LEARNER.fullName }).click();
     await page().getByRole('heading', { name: LEARNER.fullName }).waitFor();
+    expect(
+      await page()
+        .getByRole('switch', { name: /^Active/ })
+        .isChecked(),
+    ).toBe(true);
     const enrollment = page().getByRole('button', { name: /Relational Databases/ });
     await enrollment
       .getByText('1 of 1 lessons completed · 1 quiz attempt · best score 80%', {
