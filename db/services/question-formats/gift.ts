@@ -19,8 +19,7 @@
  * Moodle's "description", which LMS Admin has no kind for: reported as unsupported.
  */
 import type { FormatProblem } from '../../schemas/question-formats';
-import type { Question } from '../../schemas/quiz-options';
-import type { textFormats } from '../../schemas/quiz-options';
+import { textFormats, type Question } from '../../schemas/quiz-options';
 import { choiceCredit, fractionOfChoice, isCreditExpressible } from './choice-credit';
 import {
   choiceIdAt,
@@ -31,12 +30,10 @@ import {
   type QuestionFormat,
   type QuizDraft,
   type QuizToWrite,
+  type TextFormat,
   type WriteNote,
 } from './question-file';
 
-type TextFormat = (typeof textFormats)[number];
-
-const FORMAT_NAMES: readonly TextFormat[] = ['html', 'markdown', 'plain', 'moodle'];
 /** GIFT's format when a text names none. */
 const DEFAULT_FORMAT: TextFormat = 'moodle';
 const BLANK = '_____';
@@ -102,7 +99,7 @@ function textWithFormat(raw: string, defaultFormat: TextFormat): FormattedText {
   if (text.startsWith('[')) {
     const end = text.indexOf(']');
     const name = text.slice(1, end);
-    if (end > 0 && (FORMAT_NAMES as readonly string[]).includes(name)) {
+    if (end > 0 && (textFormats as readonly string[]).includes(name)) {
       format = name as TextFormat;
       text = text.slice(end + 1);
     }

@@ -18,7 +18,7 @@
  */
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import type { FormatProblem } from '../../schemas/question-formats';
-import type { Question, textFormats } from '../../schemas/quiz-options';
+import type { Question } from '../../schemas/quiz-options';
 import { choiceCredit, fractionOfChoice, isCreditExpressible } from './choice-credit';
 import {
   choiceIdAt,
@@ -28,10 +28,10 @@ import {
   type QuestionFormat,
   type QuizDraft,
   type QuizToWrite,
+  type TextFormat,
   type WriteNote,
 } from './question-file';
 
-type TextFormat = (typeof textFormats)[number];
 type XmlNode = Record<string, unknown>;
 
 const FORMAT_OF_MOODLE: Record<string, TextFormat> = {

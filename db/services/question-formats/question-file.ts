@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import type { FormatProblem, QuestionFormatName } from '../../schemas/question-formats';
-import type { Question, questionSchema } from '../../schemas/quiz-options';
+import type { Question, questionSchema, textFormats } from '../../schemas/quiz-options';
 
 /**
  * What every format module reads a file into and writes a file from. A format reads questions
@@ -9,6 +9,9 @@ import type { Question, questionSchema } from '../../schemas/quiz-options';
  */
 
 type QuestionInput = z.input<typeof questionSchema>;
+
+/** How a text displays: plain, markdown, html or moodle. */
+export type TextFormat = (typeof textFormats)[number];
 type WithOptionalId<T> = T extends unknown ? Omit<T, 'id'> & { id?: string } : never;
 
 /** A question as the file gives it: the file's own id if it has one. */
