@@ -14,7 +14,7 @@ import {
   TextInput,
 } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
-import { useId, useState, type DragEvent, type ReactNode } from 'react';
+import { useId, useRef, useState, type DragEvent, type ReactNode } from 'react';
 import { ApiCallError } from '../api';
 import { useCoursesList } from '../hooks/use-courses-list';
 import { hrefOf } from '../hooks/use-hash-path';
@@ -169,6 +169,7 @@ export function QuestionImportDialog({
   courseId: givenCourseId,
 }: QuestionImportDialogProps) {
   const inputId = useId();
+  const fileInput = useRef<HTMLInputElement>(null);
   const courses = useCoursesList({ search: '', published: 'all' });
   const [file, setFile] = useState<ChosenFile | null>(null);
   const [fileProblem, setFileProblem] = useState<string | null>(null);
@@ -236,6 +237,8 @@ export function QuestionImportDialog({
   const onDrop = (event: DragEvent<HTMLDivElement>): void => {
     event.preventDefault();
     setIsDragging(false);
+    // The chooser then names the dropped file too, as if it had been chosen there.
+    if (fileInput.current) fileInput.current.files = event.dataTransfer.files;
     void chooseFile(event.dataTransfer.files[0]);
   };
 
@@ -309,14 +312,15 @@ export function QuestionImportDialog({
             </label>
             <input
               id={inputId}
+              ref={fileInput}
               type="file"
               accept={QUESTION_FILE_ACCEPT}
               disabled={isBusy}
-              onChange={(event) => {
-                void chooseFile(event.currentTarget.files?.[0]);
+              onClick={(event) => {
                 // Choosing the same (fixed) file again must read it again.
                 event.currentTarget.value = '';
               }}
+              onChange={(event) => void chooseFile(event.currentTarget.files?.[0])}
             />
             <Text size="sm" aria-live="polite">
               {file

@@ -7,12 +7,13 @@ import { createApiHarness, TEST_PASSWORD, type ApiHarness } from '../support/api
 import { callOk } from '../support/api-results';
 import { launchChromium } from '../support/chromium';
 import { createCourse } from '../support/lms-factories';
-import { LmsAdminApp } from './lms-admin-app';
+import { LmsAdminApp, STEP_TIMEOUT_MS } from './lms-admin-app';
 
 const INSTRUCTOR_EMAIL = 'ines.files@example.org';
 const COURSE_TITLE = 'Logistics 101';
 const QUIZ_TITLE = 'Shipping basics';
 const QUESTION_COUNT = 50;
+const POLL = { timeout: STEP_TIMEOUT_MS };
 
 /** One question of each kind GIFT writes, every one with the typo "recieve" in its text. */
 const GIFT_KINDS: ((n: number) => string)[] = [
@@ -128,7 +129,7 @@ describe.skipIf(!launch.browser)('an instructor imports, fixes and exports a GIF
     await dialog.getByText(/read as GIFT \(guessed from the file name's \.gift\)/).waitFor();
     const plan = dialog.getByRole('table', { name: 'Quizzes the import fills' });
     const row = plan.getByRole('row').filter({ hasText: QUIZ_TITLE });
-    await expect.poll(() => row.textContent()).toContain('New quiz');
+    await expect.poll(() => row.textContent(), POLL).toContain('New quiz');
     expect(await row.textContent()).toContain(`${QUESTION_COUNT}`);
     expect(await row.textContent()).toMatch(/8 single choice.*7 essay/);
     await app.checkpoint('question-files-10-import-preview');
@@ -251,6 +252,25 @@ describe.skipIf(!launch.browser)('an instructor imports, fixes and exports a GIF
     await app.alert('Questions exported').first().waitFor();
   });
 
+  it('opens the import by keyboard and reaches each of its controls by Tab, focus showing', async () => {
+    await app.page.getByRole('button', { name: 'Import questions' }).focus();
+    await app.page.keyboard.press('Enter');
+    await importDialog().waitFor();
+    const stops = await app.tabStops(6);
+    expect(stops.map((stop) => stop.name)).toEqual(
+      expect.arrayContaining([
+        'Question file',
+        'Course',
+        'Format',
+        'A quiz per category of the file',
+        'Close',
+      ]),
+    );
+    expect(stops.filter((stop) => !stop.isFocusVisible)).toEqual([]);
+    await app.page.keyboard.press('Escape');
+    await importDialog().waitFor({ state: 'detached' });
+  });
+
   it('lists a malformed GIFT file’s problems by line and column, and imports nothing', async () => {
     const before = await quizzesInDatabase();
     await startImport('parcels-broken.gift', BROKEN_GIFT);
@@ -259,7 +279,7 @@ describe.skipIf(!launch.browser)('an instructor imports, fixes and exports a GIF
     await dialog.getByText('2 problems in parcels-broken.gift; nothing was imported').waitFor();
     const problems = dialog.getByRole('table', { name: 'Problems in the file' });
     const rows = problems.getByRole('row');
-    await expect.poll(() => rows.count()).toBe(3);
+    await expect.poll(() => rows.count(), POLL).toBe(3);
     const cells = async (index: number): Promise<string[]> =>
       (await rows.nth(index).getByRole('cell').allTextContents()).slice(0, 3);
     expect(await cells(1)).toEqual(['4', '35', 'Num']);
@@ -276,14 +296,17 @@ describe.skipIf(!launch.browser)('an instructor imports, fixes and exports a GIF
     expect(await quizzesInDatabase()).toEqual(before);
   });
 
-  it('refuses a file over the browser mode’s 20 MB request limit before sending it', async () => {
+  it('refuses a dropped file over the browser mode’s 20 MB request limit before sending it', async () => {
     await app.page.getByRole('button', { name: 'Import questions' }).click();
     const dialog = importDialog();
-    await dialog.getByLabel('Question file').setInputFiles({
-      name: 'huge.gift',
-      mimeType: 'text/plain',
-      buffer: Buffer.alloc(21 * 1024 * 1024, '::Q:: Is this fine? {T}\n\n'),
+    // Made in the page and dropped there, as a person drags a file in from their desktop.
+    const dataTransfer = await app.page.evaluateHandle(() => {
+      const transfer = new DataTransfer();
+      const text = new Uint8Array(21 * 1024 * 1024).fill('T'.charCodeAt(0));
+      transfer.items.add(new File([text], 'huge.gift', { type: 'text/plain' }));
+      return transfer;
     });
+    await dialog.getByText('Drop a question file here').dispatchEvent('drop', { dataTransfer });
     const refused = app.alert("This file can't be imported");
     await refused.waitFor();
     expect(await refused.textContent()).toMatch(/huge\.gift is 21\.0 MB, over the 20\.0 MB/);
