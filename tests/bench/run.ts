@@ -39,6 +39,7 @@
  */
 import os from 'node:os';
 import { z } from 'zod';
+import { auditOverhead } from './cases/audit-overhead';
 import { coldStart } from './cases/cold-start';
 import { firstRun } from './cases/first-run';
 import { giftImport } from './cases/gift-import';
@@ -93,6 +94,23 @@ const cases: { name: string; measure: () => Promise<BenchResult | BenchResult[]>
   {
     name: 'i. users grid scroll in Chromium',
     measure: () => usersGridScroll(Math.min(userCount, 100_000)),
+  },
+  // BENCH_AUDIT_ROWS (default 10,000,000) sizes the history the timeline is read from.
+  {
+    name: 'j. audit overhead',
+    measure: () =>
+      auditOverhead(
+        z.coerce
+          .number()
+          .int()
+          .min(1_000)
+          .parse(process.env.BENCH_AUDIT_ROWS ?? 10_000_000),
+        {
+          bulk: { runs: 5, warmup: 1 },
+          single: { runs: 5, warmup: 1 },
+          timeline: { runs: 200, warmup: 20 },
+        },
+      ),
   },
   { name: 'l. GIFT import', measure: () => giftImport({ runs: 5, warmup: 1 }) },
   // One round pushes and pulls 100k rows each way (a minute or two here): three rounds.
