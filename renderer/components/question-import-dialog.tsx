@@ -86,10 +86,7 @@ function LineList({ label, items }: { label: string; items: readonly FileProblem
               <Table.Td>{item.line}</Table.Td>
               <Table.Td>{item.column ?? '—'}</Table.Td>
               <Table.Td>{item.questionTitle ?? '—'}</Table.Td>
-              <Table.Td>
-                {item.feature ? `Unsupported: ${item.feature}. ` : ''}
-                {item.message}
-              </Table.Td>
+              <Table.Td>{item.message}</Table.Td>
             </Table.Tr>
           ))}
         </Table.Tbody>
@@ -272,7 +269,11 @@ export function QuestionImportDialog({
   };
 
   const result = refused ?? previewed?.result;
-  const unsupported = result?.problems.filter((problem) => problem.feature) ?? [];
+  /** Questions of kinds LMS Admin doesn't support: blocking, or left out once asked to. */
+  const unsupported = [
+    ...(result?.problems.filter((problem) => problem.feature) ?? []),
+    ...(result?.skipped ?? []),
+  ];
   const isReady =
     result !== undefined &&
     refused === null &&

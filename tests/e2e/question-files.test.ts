@@ -51,6 +51,25 @@ const BROKEN_GIFT = [
   '',
 ].join('\n');
 
+/** A Moodle XML file with a true/false question and a cloze one, which LMS Admin doesn't support. */
+const WAREHOUSE_XML = `<?xml version="1.0" encoding="UTF-8"?>
+<quiz>
+  <question type="category">
+    <category><text>$course$/Warehouse</text></category>
+  </question>
+  <question type="truefalse">
+    <name><text>Dock</text></name>
+    <questiontext format="html"><text><![CDATA[<p>The dock opens at six.</p>]]></text></questiontext>
+    <answer fraction="100"><text>true</text></answer>
+    <answer fraction="0"><text>false</text></answer>
+  </question>
+  <question type="multianswer">
+    <name><text>Gaps</text></name>
+    <questiontext format="html"><text>The dock opens at {1:SHORTANSWER:=six}.</text></questiontext>
+  </question>
+</quiz>
+`;
+
 const launch = await launchChromium();
 if (!launch.browser) console.log(`Skipping the question files end-to-end test: ${launch.reason}.`);
 
@@ -296,6 +315,37 @@ describe.skipIf(!launch.browser)('an instructor imports, fixes and exports a GIF
     expect(await quizzesInDatabase()).toEqual(before);
   });
 
+  it('names the questions of an unsupported kind, and leaves them out only when asked', async () => {
+    await startImport('warehouse.xml', WAREHOUSE_XML);
+    const dialog = importDialog();
+    await dialog.getByRole('button', { name: 'Preview import', exact: true }).click();
+    await dialog.getByText('1 problem in warehouse.xml; nothing was imported').waitFor();
+    const problem = dialog.getByRole('table', { name: 'Problems in the file' }).getByRole('row');
+    await expect.poll(() => problem.nth(1).textContent(), POLL).toMatch(/Gaps.*cloze/);
+    expect(await dialog.getByRole('button', { name: /^Import \d+ question/ }).count()).toBe(0);
+
+    await dialog
+      .getByRole('checkbox', {
+        name: "Leave out the 1 question LMS Admin doesn't support (cloze (embedded answers)) and import the rest",
+      })
+      .check();
+    await dialog.getByText('warehouse.xml is ready to import').waitFor();
+    await dialog
+      .getByText(
+        "1 question will be left out, as LMS Admin doesn't support cloze (embedded answers):",
+      )
+      .waitFor();
+    const leftOut = dialog.getByRole('table', { name: 'Questions left out' }).getByRole('row');
+    expect(await leftOut.nth(1).textContent()).toContain('Gaps');
+    await app.checkpoint('question-files-50-unsupported-left-out');
+    await dialog.getByRole('button', { name: 'Import 1 question' }).click();
+    await app.alert('Questions imported').first().waitFor();
+    expect(await quizzesInDatabase()).toEqual([
+      { title: QUIZ_TITLE, questions: QUESTION_COUNT },
+      { title: 'Warehouse', questions: 1 },
+    ]);
+  });
+
   it('refuses a dropped file over the browser mode’s 20 MB request limit before sending it', async () => {
     await app.page.getByRole('button', { name: 'Import questions' }).click();
     const dialog = importDialog();
@@ -311,8 +361,9 @@ describe.skipIf(!launch.browser)('an instructor imports, fixes and exports a GIF
     await refused.waitFor();
     expect(await refused.textContent()).toMatch(/huge\.gift is 21\.0 MB, over the 20\.0 MB/);
     expect(await dialog.getByRole('button', { name: 'Preview import' }).isDisabled()).toBe(true);
+    const before = await quizzesInDatabase();
     await dialog.getByRole('button', { name: 'Close', exact: true }).last().click();
-    expect(await quizzesInDatabase()).toEqual([{ title: QUIZ_TITLE, questions: QUESTION_COUNT }]);
+    expect(await quizzesInDatabase()).toEqual(before);
   });
 
   it('met no script errors and no serious accessibility violations on the way', () => {
