@@ -15,7 +15,6 @@ interface ExportedQuizRow {
   id: string;
   title: string;
   options: unknown;
-  slug: string;
 }
 
 /**
@@ -30,10 +29,16 @@ export async function exportQuestions(
   work: LongWork = {},
 ): Promise<ExportQuestionsResult> {
   const input = exportQuestionsInputSchema.parse(rawInput);
+  const [course] = await db.sequelize.query<{ slug: string }>(
+    `SELECT slug FROM courses WHERE id = $1`,
+    { bind: [input.courseId], type: QueryTypes.SELECT, transaction },
+  );
+  if (!course)
+    throw new ServiceError('NOT_FOUND', 'That course no longer exists: reload the courses.');
   const rows = await db.sequelize.query<ExportedQuizRow>(
-    `SELECT q.id, q.title, q.options, c.slug FROM quizzes q JOIN courses c ON c.id = q.course_id
-     WHERE q.course_id = $1 AND ($2::uuid[] IS NULL OR q.id = ANY($2::uuid[]))
-     ORDER BY q.title, q.id`,
+    `SELECT id, title, options FROM quizzes
+     WHERE course_id = $1 AND ($2::uuid[] IS NULL OR id = ANY($2::uuid[]))
+     ORDER BY title, id`,
     { bind: [input.courseId, input.quizIds ?? null], type: QueryTypes.SELECT, transaction },
   );
   const missingQuizzes = (input.quizIds ?? []).filter((id) => !rows.some((row) => row.id === id));
@@ -76,10 +81,9 @@ export async function exportQuestions(
   const written = format.write(quizzes);
   const questionCount = quizzes.reduce((sum, quiz) => sum + quiz.questions.length, 0);
   work.progress?.(questionCount, questionCount, 'written');
-  const slug = rows[0]?.slug ?? 'questions';
   return {
     format: input.format,
-    fileName: `${slug}${format.exportExtension}`,
+    fileName: `${course.slug}${format.exportExtension}`,
     content: written.text,
     quizCount: quizzes.length,
     questionCount,
