@@ -30,6 +30,8 @@ const columnSchema = z.object({
   /** The default expression as PostgreSQL prints it (`now()`, `'{}'::jsonb`), or null for none. */
   default: z.string().nullable(),
   isIdentity: z.boolean(),
+  /** For an identity column, `ALWAYS` or `BY DEFAULT`; else null. */
+  identityGeneration: z.enum(['ALWAYS', 'BY DEFAULT']).nullable(),
 });
 /** A column of a table, in table order. */
 export type CatalogColumn = z.infer<typeof columnSchema>;
@@ -143,7 +145,7 @@ const tableColumnRowSchema = columnSchema.extend({ table: z.string() });
 const COLUMNS_SQL = `
   SELECT t.relname AS "table", c.column_name AS name, c.data_type AS "dataType",
     c.udt_name AS "udtName", format_type(a.atttypid, a.atttypmod) AS type, c.is_nullable = 'YES' AS "isNullable", c.column_default AS "default",
-    c.is_identity = 'YES' AS "isIdentity"
+    c.is_identity = 'YES' AS "isIdentity", c.identity_generation AS "identityGeneration"
   FROM pg_class t
   JOIN pg_namespace n ON n.oid = t.relnamespace
   JOIN information_schema.columns c

@@ -19,7 +19,8 @@ function columnDefinition(column: NormalizedColumn): string {
   return (
     `${id(column.name)} ${column.type}` +
     (column.isNullable ? '' : ' NOT NULL') +
-    (column.default === null ? '' : ` DEFAULT ${column.default}`)
+    (column.default === null ? '' : ` DEFAULT ${column.default}`) +
+    (column.identity === null ? '' : ` GENERATED ${column.identity} AS IDENTITY`)
   );
 }
 
@@ -162,6 +163,19 @@ export function renderChange(change: SchemaChange): RenderedChange {
       } else if (to.default === null && from.default !== null && !isTypeChange) {
         statements.push(alterColumn(table, from.name, 'DROP DEFAULT'));
       }
+      if (from.identity !== to.identity) {
+        statements.push(
+          alterColumn(
+            table,
+            from.name,
+            to.identity === null
+              ? 'DROP IDENTITY'
+              : from.identity === null
+                ? `ADD GENERATED ${to.identity} AS IDENTITY`
+                : `SET GENERATED ${to.identity}`,
+          ),
+        );
+      }
       if (from.isNullable !== to.isNullable) {
         statements.push(
           alterColumn(table, from.name, to.isNullable ? 'DROP NOT NULL' : 'SET NOT NULL'),
@@ -172,7 +186,19 @@ export function renderChange(change: SchemaChange): RenderedChange {
     case 'add-constraint':
       return { statements: [addConstraint(change.table, change.constraint)], notes: [] };
     case 'drop-constraint':
-      return { statements: [dropConstraint(change.table, change.constraint)], notes: [] };
+      return {
+        statements: [dropConstraint(change.table, change.constraint)],
+        // No model option or table rule declares an exclusion constraint: dropping it is a guess.
+        notes:
+          change.constraint.type === 'EXCLUSION'
+            ? [
+                note(
+                  `${change.table}.${change.constraint.name} is an exclusion constraint, which models can't declare: remove its DROP to keep it.`,
+                  true,
+                ),
+              ]
+            : [],
+      };
     case 'add-index':
       return { statements: [change.index.definition], notes: [] };
     case 'drop-index':
@@ -190,7 +216,8 @@ export function renderChange(change: SchemaChange): RenderedChange {
 /** One change in words, for `migrate check` and the app's drift view: `+` is what the models add. */
 export function describeChange(change: SchemaChange): string {
   const column = (c: NormalizedColumn) =>
-    `${c.type}${c.isNullable ? ' NULL' : ' NOT NULL'}${c.default === null ? '' : ` DEFAULT ${c.default}`}`;
+    `${c.type}${c.isNullable ? ' NULL' : ' NOT NULL'}${c.default === null ? '' : ` DEFAULT ${c.default}`}` +
+    (c.identity === null ? '' : ` GENERATED ${c.identity} AS IDENTITY`);
   switch (change.kind) {
     case 'create-enum':
       return `+ enum ${change.enum.name} (${change.enum.values.join(', ')})`;

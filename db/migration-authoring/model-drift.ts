@@ -54,7 +54,14 @@ export async function compareModels(
       isAudited: rows[0]?.present === true,
     });
     const database = await readNormalizedSchema(client, APP_SCHEMA, [APP_SCHEMA]);
-    await client.query(`CREATE SCHEMA ${scratch}`);
+    try {
+      await client.query(`CREATE SCHEMA ${scratch}`);
+    } catch (error) {
+      throw new UserFacingError(
+        `Comparing builds the models' schema in a scratch schema (rolled back after), and this role can't create one: ${error instanceof Error ? error.message : String(error)}. Use a role with CREATE on the database.`,
+        { cause: error },
+      );
+    }
     await setLocalSearchPath(client, [scratch, APP_SCHEMA]);
     for (const statement of statements) {
       try {

@@ -146,7 +146,9 @@ function tableSql(
     ([column, attribute]) =>
       `${quoteIdentifier(column)} ${columnTypeOf(table, column, attribute, source.enums)}` +
       (attribute.allowNull === false || attribute.primaryKey === true ? ' NOT NULL' : '') +
-      defaultClauseOf(sequelize, table, column, attribute),
+      defaultClauseOf(sequelize, table, column, attribute) +
+      // The database numbers the rows; nothing the app writes can take a number out of turn.
+      (attribute.autoIncrement === true ? ' GENERATED ALWAYS AS IDENTITY' : ''),
   );
   const primaryKey = columns.filter(([, attribute]) => attribute.primaryKey === true);
   if (primaryKey.length > 0) {

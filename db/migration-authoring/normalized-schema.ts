@@ -13,6 +13,8 @@ export interface NormalizedColumn {
   type: string;
   isNullable: boolean;
   default: string | null;
+  /** `GENERATED ALWAYS|BY DEFAULT AS IDENTITY`, or null for an ordinary column. */
+  identity: 'ALWAYS' | 'BY DEFAULT' | null;
 }
 
 /** A constraint of a table: primary key, unique, foreign key, check or exclusion. */
@@ -75,6 +77,7 @@ export function normalizeSnapshot(snapshot: SchemaSnapshot, schema: string): Nor
         type: column.type,
         isNullable: column.isNullable,
         default: column.default,
+        identity: column.identityGeneration,
       })),
       constraints: snapshot.constraints
         .filter((constraint) => constraint.table === table.name)

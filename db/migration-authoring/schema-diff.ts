@@ -81,7 +81,10 @@ const sameDefinition = (a: { definition: string }, b: { definition: string }): b
   a.definition === b.definition;
 
 const sameColumn = (a: NormalizedColumn, b: NormalizedColumn): boolean =>
-  a.type === b.type && a.isNullable === b.isNullable && a.default === b.default;
+  a.type === b.type &&
+  a.isNullable === b.isNullable &&
+  a.default === b.default &&
+  a.identity === b.identity;
 
 const isForeignKey = (constraint: NormalizedConstraint): boolean =>
   constraint.type === 'FOREIGN KEY';

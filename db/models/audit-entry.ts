@@ -41,7 +41,12 @@ export function defineAuditEntryModel(sequelize: Sequelize) {
         defaultValue: literal('gen_random_uuid()'),
       },
       // GENERATED ALWAYS AS IDENTITY: the database numbers every entry.
-      seq: { type: DataTypes.BIGINT, allowNull: false, unique: 'audit_log_seq_key' },
+      seq: {
+        type: DataTypes.BIGINT,
+        allowNull: false,
+        autoIncrement: true,
+        unique: 'audit_log_seq_key',
+      },
       tableName: { type: DataTypes.TEXT, allowNull: false },
       recordId: { type: DataTypes.UUID, allowNull: false },
       action: { type: DataTypes.ENUM(...auditActions), allowNull: false },

@@ -41,6 +41,17 @@ const scenarios: { change: string; before?: BadgeModel; after?: BadgeModel; expe
     expect: /ALTER COLUMN points TYPE bigint USING points::bigint/,
   },
   {
+    change: 'an identity column added',
+    before: badges,
+    after: {
+      columns: {
+        title: title(),
+        seq: { type: DataTypes.BIGINT, allowNull: false, autoIncrement: true },
+      },
+    },
+    expect: /ADD COLUMN seq bigint NOT NULL GENERATED ALWAYS AS IDENTITY/,
+  },
+  {
     change: "a column's nullability altered",
     before: badges,
     after: { columns: { title: { type: DataTypes.TEXT, allowNull: true } } },
