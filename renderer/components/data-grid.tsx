@@ -121,7 +121,8 @@ function VirtualTable<T extends RowData>({
     count: rows.length,
     getScrollElement: () => scrollerRef.current,
     estimateSize: estimateRowSize,
-    overscan: 10,
+    // Rows drawn beyond the view: enough for one keypress of arrows, few enough for a fast fling.
+    overscan: 5,
   });
   const visible = virtualizer.getVirtualItems();
   const lastVisibleIndex = visible.at(-1)?.index ?? -1;
