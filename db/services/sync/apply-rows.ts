@@ -197,8 +197,12 @@ async function runStatement(
         ? await client.query<{ id: string }>(sql.update, [
             JSON.stringify(images),
             JSON.stringify(run.map(expected)),
+            run.map((op) => op.id),
           ])
-        : await client.query<{ id: string }>(sql.delete, [JSON.stringify(run.map(expected))]);
+        : await client.query<{ id: string }>(sql.delete, [
+            JSON.stringify(run.map(expected)),
+            run.map((op) => op.id),
+          ]);
   return new Set(result.rows.map((row) => row.id));
 }
 

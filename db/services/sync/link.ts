@@ -85,6 +85,9 @@ export async function linkToCentral(
               rowsCopied[table] = sink.rowCount;
               done += sink.rowCount;
             }
+            // The planner's row counts, now rather than whenever autovacuum gets to it: without them
+            // it takes the full tables for tiny ones and the first sync's set-based joins crawl.
+            await local.query(`ANALYZE ${SYNCED_TABLES.join(', ')}`);
             // Local changes from here on are the push queue; the copy itself is sync's.
             const localPosition = await readFeedPosition(local);
             await local.query(

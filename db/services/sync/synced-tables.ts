@@ -54,13 +54,16 @@ function columnList(columns: readonly string[], prefix = ''): string {
  * The statements that apply row images to one table, each set-based over a JSON array
  * parameter, each returning the ids it touched. Updates and deletes apply only to rows still at
  * the expected version, so a row changed meanwhile is left alone and reported by its absence.
+ * The ids go in again as an array: the planner can't tell how many rows a JSON function yields
+ * (it guesses 100) and may then scan the whole table once per row; `id = ANY(array)` it sizes
+ * right and looks up by the primary key.
  */
 export interface RowStatements {
   /** $1: row images. Inserts the ones whose id is new. */
   insert: string;
-  /** $1: row images, $2: [{id, version}] expected. */
+  /** $1: row images, $2: [{id, version}] expected, $3: their ids. */
   update: string;
-  /** $1: [{id, version}] expected. */
+  /** $1: [{id, version}] expected, $2: their ids. */
   delete: string;
   /** $1: ids. The rows as images. */
   select: string;
@@ -77,10 +80,10 @@ export function rowStatements(table: SyncedTable, columns: readonly string[]): R
     update: `UPDATE ${table} t SET (${columnList(settable)}) = (${columnList(settable, 's.')})
                FROM jsonb_populate_recordset(NULL::${table}, $1::jsonb) s
                JOIN jsonb_to_recordset($2::jsonb) AS e(id uuid, version integer) ON e.id = s.id
-              WHERE t.id = s.id AND t.version = e.version
+              WHERE t.id = ANY($3::uuid[]) AND t.id = s.id AND t.version = e.version
              RETURNING t.id`,
     delete: `DELETE FROM ${table} t USING jsonb_to_recordset($1::jsonb) AS e(id uuid, version integer)
-              WHERE t.id = e.id AND t.version = e.version RETURNING t.id`,
+              WHERE t.id = ANY($2::uuid[]) AND t.id = e.id AND t.version = e.version RETURNING t.id`,
     select: `SELECT to_jsonb(t) AS image FROM ${table} t WHERE t.id = ANY($1::uuid[])`,
     selectForUpdate: `SELECT to_jsonb(t) AS image FROM ${table} t WHERE t.id = ANY($1::uuid[]) FOR UPDATE`,
   };
