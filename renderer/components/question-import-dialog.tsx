@@ -574,7 +574,10 @@ export function ImportQuestionsButton({ courseId }: { courseId?: string | null }
       <Button variant="default" onClick={() => setIsOpen(true)}>
         Import questions
       </Button>
-      <QuestionImportDialog opened={isOpen} onClose={() => setIsOpen(false)} courseId={courseId} />
+      {/* Mounted only while open: each import starts afresh, and a closed one asks the API nothing. */}
+      {isOpen && (
+        <QuestionImportDialog opened onClose={() => setIsOpen(false)} courseId={courseId} />
+      )}
     </>
   );
 }
