@@ -117,10 +117,17 @@ describe.skipIf(!launch.browser)('courses, lessons, quizzes and enrollments in t
   });
 
   it('moves a lesson with the keyboard alone, and the new order is saved', async () => {
-    await page.getByRole('button', { name: 'Move Joins, lesson 3' }).focus();
+    // Each key waits for what a screen reader would hear, as the list moves between presses.
+    const announced = (text: string) =>
+      page.getByText(text, { exact: true }).waitFor({ state: 'attached' });
+    const handle = page.getByRole('button', { name: 'Move Joins, lesson 3' });
+    await handle.focus();
     await page.keyboard.press('Space');
+    await expect.poll(() => handle.getAttribute('aria-pressed'), POLL).toBe('true');
     await page.keyboard.press('ArrowUp');
+    await announced('Joins would become lesson 2.');
     await page.keyboard.press('ArrowUp');
+    await announced('Joins would become lesson 1.');
     await page.keyboard.press('Space');
     await expect
       .poll(lessonTitles, POLL)
