@@ -75,8 +75,15 @@ export const exportQuestionsInputSchema = z
     format: questionFormatSchema,
     /** Only these quizzes of the course (default: all of them). */
     quizIds: z.array(idSchema).min(1).max(10_000).optional(),
-    /** Only the questions with these ids in the chosen quizzes. */
-    questionIds: z.array(z.string().min(1).max(100)).min(1).max(100_000).optional(),
+    /**
+     * Only these questions, each named with its quiz: ids are unique within a quiz only, so an id
+     * alone could bring in another quiz's question nobody chose.
+     */
+    questions: z
+      .array(z.object({ quizId: idSchema, questionId: z.string().min(1).max(100) }).strict())
+      .min(1)
+      .max(100_000)
+      .optional(),
   })
   .strict();
 export type ExportQuestionsInput = z.input<typeof exportQuestionsInputSchema>;

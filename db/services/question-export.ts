@@ -35,13 +35,17 @@ export async function exportQuestions(
   );
   if (!course)
     throw new ServiceError('NOT_FOUND', 'That course no longer exists: reload the courses.');
+  // A selection of questions names its quizzes too.
+  const quizIds =
+    input.quizIds ??
+    (input.questions && [...new Set(input.questions.map((question) => question.quizId))]);
   const rows = await db.sequelize.query<ExportedQuizRow>(
     `SELECT id, title, options FROM quizzes
      WHERE course_id = $1 AND ($2::uuid[] IS NULL OR id = ANY($2::uuid[]))
      ORDER BY title, id`,
-    { bind: [input.courseId, input.quizIds ?? null], type: QueryTypes.SELECT, transaction },
+    { bind: [input.courseId, quizIds ?? null], type: QueryTypes.SELECT, transaction },
   );
-  const missingQuizzes = (input.quizIds ?? []).filter((id) => !rows.some((row) => row.id === id));
+  const missingQuizzes = (quizIds ?? []).filter((id) => !rows.some((row) => row.id === id));
   if (missingQuizzes.length > 0) {
     throw new ServiceError(
       'NOT_FOUND',
@@ -50,7 +54,10 @@ export async function exportQuestions(
     );
   }
   work.signal?.throwIfAborted();
-  const wanted = input.questionIds ? new Set(input.questionIds) : undefined;
+  const keyOf = (quizId: string, questionId: string): string => `${quizId}/${questionId}`;
+  const wanted =
+    input.questions &&
+    new Set(input.questions.map(({ quizId, questionId }) => keyOf(quizId, questionId)));
   const found = new Set<string>();
   const quizzes: QuizToWrite[] = [];
   for (const row of rows) {
@@ -63,18 +70,22 @@ export async function exportQuestions(
     }
     const questions = options.data.questions.filter((question) => {
       if (!wanted) return true;
-      if (!wanted.has(question.id)) return false;
-      found.add(question.id);
+      const key = keyOf(row.id, question.id);
+      if (!wanted.has(key)) return false;
+      found.add(key);
       return true;
     });
     if (questions.length > 0 || !wanted) quizzes.push({ title: row.title, questions });
   }
-  const missingQuestions = [...(wanted ?? [])].filter((id) => !found.has(id));
+  const missingQuestions = (input.questions ?? []).filter(
+    ({ quizId, questionId }) => !found.has(keyOf(quizId, questionId)),
+  );
   if (missingQuestions.length > 0) {
+    const named = missingQuestions.slice(0, 10).map((question) => question.questionId);
     throw new ServiceError(
       'NOT_FOUND',
-      `No question ${missingQuestions.slice(0, 10).join(', ')} in the chosen quizzes: reload them.`,
-      { fields: { questionIds: 'must be questions of the chosen quizzes' } },
+      `No question ${named.join(', ')} in the chosen quizzes: it may have been moved or deleted. Reload them.`,
+      { fields: { questions: 'must be questions of the chosen quizzes' } },
     );
   }
   const format = questionFileFormats[input.format];

@@ -45,7 +45,7 @@ function selectionProblem(selection: readonly SelectedQuestion[]): string | null
     : null;
 }
 
-/** The export input for a selection: its course, its quizzes, its question ids. */
+/** The export input for a selection: its course, and each question named with its quiz. */
 function selectionInput(
   selection: readonly SelectedQuestion[],
   format: QuestionFormat,
@@ -55,8 +55,7 @@ function selectionInput(
   return {
     courseId: first.courseId,
     format,
-    quizIds: [...new Set(selection.map((question) => question.quizId))],
-    questionIds: [...new Set(selection.map((question) => question.questionId))],
+    questions: selection.map(({ quizId, questionId }) => ({ quizId, questionId })),
   };
 }
 
@@ -109,18 +108,9 @@ export function QuestionExportDialog({
   const [courseId, setCourseId] = useState(startCourseId ?? '');
   const [quizId, setQuizId] = useState(startQuizId ?? '');
   const [saved, setSaved] = useState<ExportQuestionsResult | null>(null);
-  const [mismatch, setMismatch] = useState<string | null>(null);
   const effectiveScope: Scope = scope === 'selection' && !hasSelection ? 'course' : scope;
 
   const exported = useQuestionExport((result) => {
-    if (effectiveScope === 'selection' && result.questionCount !== selection.length) {
-      // The API picks questions by id within the chosen quizzes: ids repeated across them would
-      // bring in questions nobody selected. Such a file is not what was asked for.
-      setMismatch(
-        `The selected questions share ids with other questions of their quizzes, so the file would hold ${result.questionCount} questions instead of the ${selection.length} selected; it was not saved. Narrow the grid to one quiz (its Quiz filter) and export that selection, or export whole quizzes.`,
-      );
-      return;
-    }
     downloadText(result.content, result.fileName, QUESTION_FORMAT_MIME[result.format]);
     notifications.show({
       title: 'Questions exported',
@@ -134,14 +124,12 @@ export function QuestionExportDialog({
     exported.cancel();
     exported.reset();
     setSaved(null);
-    setMismatch(null);
     onClose();
   };
 
   const changed = (): void => {
     exported.reset();
     setSaved(null);
-    setMismatch(null);
   };
 
   /** The export as the API takes it, or what is still missing, in words. */
@@ -228,11 +216,6 @@ export function QuestionExportDialog({
           />
         )}
         {exported.isError && <ErrorAlert title="Couldn't export" error={exported.error} />}
-        {mismatch && (
-          <Alert color="red" title="The file was not saved" role="alert">
-            {mismatch}
-          </Alert>
-        )}
         {saved && (
           <Alert color="yellow" title={`Saved ${saved.fileName}, with what it couldn't carry`}>
             <Text size="sm">

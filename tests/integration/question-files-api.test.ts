@@ -257,7 +257,7 @@ describe('question export', () => {
     const exported = await callOk(
       api,
       'quizzes.export',
-      { courseId, format: 'moodle-xml', quizIds: [week1], questionIds: ['q2'] },
+      { courseId, format: 'moodle-xml', questions: [{ quizId: week1, questionId: 'q2' }] },
       support.sessionId,
     );
     expect(exported).toMatchObject({ quizCount: 1, questionCount: 1, notes: [] });
@@ -275,6 +275,32 @@ describe('question export', () => {
     expect(await questionsOf(copyId)).toEqual(
       (await questionsOf(week1)).filter((question) => question.id === 'q2'),
     );
+  });
+
+  it('exports only the selected question when another quiz has a question of the same id', async () => {
+    const courseId = await ownCourse();
+    const imported = await callOk(
+      api,
+      'quizzes.import.apply',
+      importInto(courseId),
+      instructor.sessionId,
+    );
+    const [week1, week2] = imported.quizzes.map((quiz) => quiz.quizId);
+    const [sameId] = await questionsOf(week1 ?? '');
+    const exported = await callOk(
+      api,
+      'quizzes.export',
+      {
+        courseId,
+        format: 'json',
+        questions: [{ quizId: week2 ?? '', questionId: sameId?.id ?? '' }],
+      },
+      instructor.sessionId,
+    );
+    expect((await questionsOf(week2 ?? '')).map((question) => question.id)).toContain(sameId?.id);
+    expect(exported).toMatchObject({ quizCount: 1, questionCount: 1 });
+    expect(exported.content).toContain('Why?');
+    expect(exported.content).not.toContain('2 + 2');
   });
 
   it('names quizzes and questions that are not in the course', async () => {
