@@ -111,6 +111,12 @@ describe('lms-admin sync', () => {
       `INSERT INTO users (email, full_name, role)
        SELECT 'bulk' || n || '@example.com', 'Bulk ' || n, 'student' FROM generate_series(1, 30000) n RETURNING id`,
     );
+    const ledgerRows = () =>
+      queryValue<number>(
+        world.central.db,
+        `SELECT count(*)::int AS value FROM sync_applied_batches`,
+      );
+    const appliedBefore = await ledgerRows();
     const child = spawn(process.execPath, [CLI, 'sync', 'push', '--central-url', centralUrl()], {
       env: { ...process.env, DATABASE_URL: replica().database.url },
       stdio: 'ignore',
@@ -118,12 +124,8 @@ describe('lms-admin sync', () => {
     const exited = new Promise((resolve) => child.once('exit', resolve));
     // Killed once the central server has some batches but (most likely) not all of them.
     await waitFor(
-      'a first batch on the central server',
-      async () =>
-        (await queryValue<number>(
-          world.central.db,
-          `SELECT count(*)::int AS value FROM sync_applied_batches`,
-        )) >= 2,
+      'two batches on the central server',
+      async () => (await ledgerRows()) >= appliedBefore + 2,
       60_000,
     );
     child.kill('SIGKILL');

@@ -17,7 +17,6 @@ import {
   requireLink,
   withSyncLock,
   type OutboxChange,
-  type ReplicaLink,
 } from './replica-state';
 
 /** How many records one push batch carries: one central transaction, one ledger entry. */
@@ -42,39 +41,54 @@ export async function pushChanges(
   return withSyncLock(db, async (local) => {
     const link = await requireLink(local);
     return withCentral(local, link, target, async (central, statements) => {
-      await planOutbox(local, link, options.batchSize ?? PUSH_BATCH_SIZE);
-      const batches = await local.query<{ batch_id: string; changes: OutboxChange[] }>(
-        `SELECT batch_id::text, changes FROM sync_outbox ORDER BY position`,
-      );
       const result: SyncPushResult = { applied: 0, batches: 0, replayedBatches: 0, conflicts: 0 };
-      const total = batches.rows.reduce((sum, batch) => sum + batch.changes.length, 0);
-      let done = 0;
-      options.progress?.(0, total, total === 0 ? 'nothing to push' : 'pushing');
-      for (const batch of batches.rows) {
-        if (options.signal?.aborted) {
-          throw new ServiceError(
-            'CANCELLED',
-            `Push cancelled after ${done} of ${total} records; what was sent is on the central server, and the next push sends the rest.`,
-          );
-        }
-        const outcome = await applyBatchOnCentral(
-          central,
-          statements,
-          link.replicaId,
-          batch.batch_id,
-          batch.changes,
-        );
-        await finishBatch(local, batch.batch_id, batch.changes, outcome.conflicts);
-        result.batches++;
-        result.applied += outcome.applied;
-        result.conflicts += outcome.conflicts.length;
-        if (outcome.isReplay) result.replayedBatches++;
-        done += batch.changes.length;
-        options.progress?.(done, total, `pushed ${done} of ${total} records`);
+      // An interrupted plan goes first, as it was; then the changes made since, in a plan of their own.
+      for (;;) {
+        const plan = await planOutbox(local, options.batchSize ?? PUSH_BATCH_SIZE);
+        await sendOutbox(local, central, statements, link.replicaId, result, options);
+        if (plan === 'planned') return result;
       }
-      return result;
     });
   });
+}
+
+/** Applies the outbox's batches centrally, in order, crossing each off locally once applied. */
+async function sendOutbox(
+  local: pg.ClientBase,
+  central: pg.ClientBase,
+  statements: TableStatements,
+  replicaId: string,
+  result: SyncPushResult,
+  options: PushOptions,
+): Promise<void> {
+  const batches = await local.query<{ batch_id: string; changes: OutboxChange[] }>(
+    `SELECT batch_id::text, changes FROM sync_outbox ORDER BY position`,
+  );
+  const total = batches.rows.reduce((sum, batch) => sum + batch.changes.length, 0);
+  let done = 0;
+  options.progress?.(0, total, total === 0 ? 'nothing to push' : 'pushing');
+  for (const batch of batches.rows) {
+    if (options.signal?.aborted) {
+      throw new ServiceError(
+        'CANCELLED',
+        `Push cancelled after ${done} of ${total} records; what was sent is on the central server, and the next push sends the rest.`,
+      );
+    }
+    const outcome = await applyBatchOnCentral(
+      central,
+      statements,
+      replicaId,
+      batch.batch_id,
+      batch.changes,
+    );
+    await finishBatch(local, batch.batch_id, batch.changes, outcome.conflicts);
+    result.batches++;
+    result.applied += outcome.applied;
+    result.conflicts += outcome.conflicts.length;
+    if (outcome.isReplay) result.replayedBatches++;
+    done += batch.changes.length;
+    options.progress?.(done, total, `pushed ${done} of ${total} records`);
+  }
 }
 
 /**
@@ -82,15 +96,12 @@ export async function pushChanges(
  * first, unchanged: its batch ids are what the central ledger knows). Reads the feed and the rows
  * in one snapshot, so each record goes as it was at the position the cursor moves to.
  */
-async function planOutbox(
-  local: pg.ClientBase,
-  link: ReplicaLink,
-  batchSize: number,
-): Promise<void> {
-  await inTransaction(local, 'BEGIN ISOLATION LEVEL REPEATABLE READ', async () => {
+async function planOutbox(local: pg.ClientBase, batchSize: number): Promise<'resumed' | 'planned'> {
+  return inTransaction(local, 'BEGIN ISOLATION LEVEL REPEATABLE READ', async () => {
     const position = await readFeedPosition(local);
     const { rows } = await local.query<{ count: string }>(`SELECT count(*) FROM sync_outbox`);
-    if (Number(rows[0]?.count) > 0) return;
+    if (Number(rows[0]?.count) > 0) return 'resumed';
+    const link = await requireLink(local);
     const records = await readUnpushedRecords(local, link.pushed, { skipOpenConflicts: true });
     const statements = new TableStatements(await readTableColumns(local));
     const images = await statements.readImages(local, records);
@@ -107,7 +118,7 @@ async function planOutbox(
     changes.sort((a, b) => applyOrder(orderOf(a), orderOf(b)));
     if (changes.length === 0) {
       await advancePushCursor(local, position.seq, position.openXids);
-      return;
+      return 'planned';
     }
     for (let start = 0, index = 0; start < changes.length; start += batchSize, index++) {
       await local.query(
@@ -121,6 +132,7 @@ async function planOutbox(
         ],
       );
     }
+    return 'planned';
   });
 }
 
