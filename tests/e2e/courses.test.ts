@@ -5,7 +5,12 @@ import { startWebHost, type WebHost } from '../../electron/web-host';
 import { createApiHarness, TEST_PASSWORD, type ApiHarness } from '../support/api-harness';
 import { callOk } from '../support/api-results';
 import { launchChromium } from '../support/chromium';
-import { createLesson, createStudent, type CreatedUser } from '../support/lms-factories';
+import {
+  createAttempt,
+  createLesson,
+  createStudent,
+  type CreatedUser,
+} from '../support/lms-factories';
 import { LmsAdminApp, STEP_TIMEOUT_MS } from './lms-admin-app';
 
 const ADMIN_EMAIL = 'ada.admin@example.org';
@@ -313,13 +318,36 @@ describe.skipIf(!launch.browser)('courses, lessons, quizzes and enrollments in t
   });
 
   it('shows the dashboard’s plots, each with its figures as a table', async () => {
+    // Learners at work meanwhile: one finished the course, three quiz attempts were scored.
+    const enrollments = await call('enrollments.list', { courseId });
+    const [quiz] = (await call('quizzes.list', { courseId })).items;
+    const [first, ...others] = enrollments.items;
+    if (!first || !quiz) throw new Error('the journey should have enrolled learners and a quiz');
+    await call('enrollments.setStatus', {
+      enrollmentId: first.id,
+      version: first.version,
+      status: 'completed',
+    });
+    for (const [index, enrollment] of [first, ...others].entries()) {
+      await createAttempt(harness.db, {
+        enrollmentId: enrollment.id,
+        quizId: quiz.id,
+        score: [9.5, 7, 4][index] ?? 0,
+        maxScore: 10,
+      });
+    }
     await tab('Dashboard').click();
     const byStatus = page.getByRole('table', { name: 'Enrollments by status' });
-    await byStatus.getByRole('row', { name: 'Active 3' }).waitFor();
+    await byStatus.getByRole('row', { name: 'Active 2' }).waitFor();
+    await byStatus.getByRole('row', { name: 'Completed 1' }).waitFor();
     await page.getByRole('img', { name: /^Bar chart of 3 enrollments by status/ }).waitFor();
-    await page.getByRole('img', { name: /^Donut chart: 0 of 3 learners/ }).waitFor();
-    await page.getByRole('img', { name: /^Bar chart of 0 scored quiz attempts/ }).waitFor();
-    // The plots are drawn: recharts renders bars as SVG paths.
+    await page.getByRole('img', { name: /^Donut chart: 1 of 3 learners/ }).waitFor();
+    await page.getByRole('img', { name: /^Bar chart of 3 scored quiz attempts/ }).waitFor();
+    const scores = page.getByRole('table', { name: 'Quiz attempts by score' });
+    await scores.getByRole('row', { name: '90–100% 1' }).waitFor();
+    await scores.getByRole('row', { name: '70–80% 1' }).waitFor();
+    await scores.getByRole('row', { name: '40–50% 1' }).waitFor();
+    // The plots are drawn: recharts renders them as SVG.
     expect(await page.locator('figure svg').count()).toBeGreaterThanOrEqual(3);
     await app.checkpoint('c8-dashboard');
   });
