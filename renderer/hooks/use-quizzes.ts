@@ -50,10 +50,6 @@ export function useCreateQuiz() {
   return useQuizEdit((input: ChannelInput<'quizzes.create'>) => request('quizzes.create', input));
 }
 
-export function useUpdateQuiz() {
-  return useQuizEdit((input: ChannelInput<'quizzes.update'>) => request('quizzes.update', input));
-}
-
 export function useAddQuestion() {
   return useQuizEdit((input: ChannelInput<'quizzes.addQuestion'>) =>
     request('quizzes.addQuestion', input),
@@ -76,15 +72,4 @@ export function useMoveQuestion() {
   return useQuizEdit((input: ChannelInput<'quizzes.moveQuestion'>) =>
     request('quizzes.moveQuestion', input),
   );
-}
-
-export function useDeleteQuiz() {
-  const client = useQueryClient();
-  return useMutation({
-    mutationFn: (input: ChannelInput<'quizzes.delete'>) => request('quizzes.delete', input),
-    onSuccess: (quiz) => {
-      client.removeQueries({ queryKey: quizKey(quiz.id) });
-      void client.invalidateQueries({ queryKey: quizzesKey(quiz.courseId) });
-    },
-  });
 }
