@@ -13,7 +13,7 @@ import {
   UnstyledButton,
 } from '@mantine/core';
 import { useDebouncedValue, useHotkeys } from '@mantine/hooks';
-import { useRef, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { AuditEntryPanel, describeActor } from '../components/audit-entry-panel';
 import { EmptyState } from '../components/empty-state';
 import { ListBody } from '../components/list-body';
@@ -52,9 +52,15 @@ function isAction(value: string): value is NonNullable<AuditFilter['action']> {
  * first, filtered; a change opens with its fields before and after, the record as of a moment,
  * and for admins revert and undelete.
  */
-export function AuditPage({ isReadOnly, user }: PageProps) {
-  const [table, setTable] = useState('');
-  const [recordId, setRecordId] = useState('');
+export function AuditPage({ isReadOnly, user, subPath }: PageProps) {
+  // `#/audit/<table>/<record id>`: one record's history, as its page's History link opens it.
+  const [linkedTable = '', linkedRecord = ''] = subPath.split('/').slice(1);
+  const [table, setTable] = useState(linkedTable);
+  const [recordId, setRecordId] = useState(linkedRecord);
+  useEffect(() => {
+    setTable(linkedTable);
+    setRecordId(linkedRecord);
+  }, [linkedTable, linkedRecord]);
   const [action, setAction] = useState('');
   const [text, setText] = useState('');
   const [debouncedText] = useDebouncedValue(text.trim(), SEARCH_DEBOUNCE_MS);

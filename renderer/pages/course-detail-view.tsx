@@ -8,6 +8,7 @@ import { EnrollmentsPanel } from '../components/enrollments-panel';
 import { ErrorAlert } from '../components/error-alert';
 import { LessonsPanel } from '../components/lessons-panel';
 import { QuizzesPanel } from '../components/quizzes-panel';
+import { RecordHistoryLink } from '../components/record-history-link';
 import { useCourse, usePublishToggle } from '../hooks/use-course';
 import { hrefOf, navigate } from '../hooks/use-hash-path';
 import { usePageCommands } from '../hooks/use-page-commands';
@@ -93,6 +94,7 @@ export function CourseDetailView({
             <Text size="sm" c="dimmed">
               {data.slug}
             </Text>
+            <RecordHistoryLink table="courses" recordId={data.id} role={user.role} />
           </Group>
         </Stack>
         {isReadOnly ? (

@@ -17,9 +17,11 @@ import { useQuery } from '@tanstack/react-query';
 import { request } from '../api';
 import { EmptyState } from '../components/empty-state';
 import { ErrorAlert } from '../components/error-alert';
+import { RecordHistoryLink } from '../components/record-history-link';
 import { UserForm } from '../components/user-form';
 import { formatDate, formatDateTime } from '../format';
 import { hrefOf } from '../hooks/use-hash-path';
+import type { SessionUser } from '../hooks/use-session';
 import {
   useUser,
   useUserEnrollments,
@@ -202,10 +204,12 @@ function Enrollments({ userId }: { userId: string }) {
 interface UserDetailViewProps {
   userId: string;
   isReadOnly: boolean;
+  /** Who is looking, for the History link. */
+  role: SessionUser['role'];
 }
 
 /** One user: their profile (editable by admins), and every course they are in with their progress. */
-export function UserDetailView({ userId, isReadOnly }: UserDetailViewProps) {
+export function UserDetailView({ userId, isReadOnly, role }: UserDetailViewProps) {
   const user = useUser(userId);
   return (
     <Stack gap="lg" style={{ overflowY: 'auto' }}>
@@ -227,6 +231,7 @@ export function UserDetailView({ userId, isReadOnly }: UserDetailViewProps) {
               {user.data.fullName}
             </Title>
             <Group gap="xs">
+              <RecordHistoryLink table="users" recordId={userId} role={role} />
               <Badge variant="light">{user.data.role}</Badge>
               {!user.data.isActive && (
                 <Badge variant="outline" color="dark">

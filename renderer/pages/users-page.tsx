@@ -58,7 +58,7 @@ export function UsersPage(props: PageProps) {
   if (segment === 'new' || segment === 'import' || segment === '') {
     return <UsersList {...props} dialog={segment === '' ? null : segment} />;
   }
-  return <UserDetailView userId={segment} isReadOnly={props.isReadOnly} />;
+  return <UserDetailView userId={segment} isReadOnly={props.isReadOnly} role={props.user.role} />;
 }
 
 /** Everyone in the database, searchable as you type, filtered by role, selectable for bulk changes. */

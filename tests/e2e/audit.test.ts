@@ -74,10 +74,20 @@ describe.skipIf(!launch.browser)('the audit history', () => {
     await app.signOut();
   });
 
-  it('lets an admin revert the title change, as a new change', async () => {
+  it("lets an admin reach the course's history from its page and revert the title change", async () => {
     await app.signIn(ADMIN_EMAIL, TEST_PASSWORD);
-    await app.navLink('Audit history').click();
-    await app.page.getByLabel('Search changes').fill('Sadistics');
+    await app.navLink('Courses').click();
+    await app
+      .courseRow('Intro to Sadistics')
+      .getByRole('link', { name: 'Intro to Sadistics' })
+      .click();
+    await app.page.getByRole('link', { name: 'History', exact: true }).click();
+    await app.page.getByRole('heading', { name: 'Audit history' }).waitFor();
+    expect(await app.page.getByLabel('Record id').inputValue()).toBe(courseId);
+    // Only this course's changes: its creation and its rename.
+    await expect
+      .poll(() => app.page.getByRole('button', { name: /^Show change #\d+/ }).count())
+      .toBe(2);
     await app.page
       .getByRole('button', { name: /Show change #\d+: UPDATE courses/ })
       .first()
