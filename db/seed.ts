@@ -5,18 +5,11 @@ import { chunkLines, copyInto } from './copy-rows';
 import { QUESTION_BANK } from './seed/content';
 import { planSeed, roleSplit } from './seed/plan';
 import { tableWriters } from './seed/rows';
+import { lmsTables } from './schemas/lms-tables';
 import { UserFacingError } from './user-facing-error';
 
 /** The tables `db seed` fills, parents before children: the order their rows are copied in. */
-export const seedTables = [
-  'users',
-  'courses',
-  'lessons',
-  'quizzes',
-  'enrollments',
-  'lesson_progress',
-  'quiz_attempts',
-] as const;
+export const seedTables = lmsTables;
 export type SeedTable = (typeof seedTables)[number];
 
 /** The most of each that one run creates: enough for load tests, small enough to plan in memory. */

@@ -14,6 +14,7 @@ import {
 } from '@mantine/core';
 import { useDebouncedValue, useHotkeys } from '@mantine/hooks';
 import { useEffect, useRef, useState } from 'react';
+import { lmsTables } from '../../db/schemas/lms-tables';
 import { AuditEntryPanel, describeActor } from '../components/audit-entry-panel';
 import { EmptyState } from '../components/empty-state';
 import { ListBody } from '../components/list-body';
@@ -24,15 +25,7 @@ const SEARCH_DEBOUNCE_MS = 250;
 
 const TABLE_OPTIONS = [
   { value: '', label: 'All tables' },
-  ...[
-    'users',
-    'courses',
-    'lessons',
-    'quizzes',
-    'enrollments',
-    'lesson_progress',
-    'quiz_attempts',
-  ].map((table) => ({ value: table, label: table })),
+  ...lmsTables.map((table) => ({ value: table, label: table })),
 ];
 const ACTION_OPTIONS = [
   { value: '', label: 'All actions' },

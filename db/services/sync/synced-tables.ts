@@ -1,18 +1,11 @@
 import type pg from 'pg';
+import { lmsTables } from '../../schemas/lms-tables';
 
 /**
  * The tables sync carries, parents before children: rows are inserted and updated in this order
  * and deleted in the reverse one, so a foreign key always finds its parent.
  */
-export const SYNCED_TABLES = [
-  'users',
-  'courses',
-  'lessons',
-  'quizzes',
-  'enrollments',
-  'lesson_progress',
-  'quiz_attempts',
-] as const;
+export const SYNCED_TABLES = lmsTables;
 export type SyncedTable = (typeof SYNCED_TABLES)[number];
 
 export function isSyncedTable(name: string): name is SyncedTable {
