@@ -5,7 +5,6 @@ import {
   Code,
   Group,
   Modal,
-  Paper,
   ScrollArea,
   Stack,
   Table,
@@ -13,10 +12,11 @@ import {
 } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { useQueryClient } from '@tanstack/react-query';
-import { useId, useState, type DragEvent } from 'react';
+import { useState } from 'react';
 import { request } from '../api';
 import type { ChannelOutput } from '../../electron/api/contract';
 import { useLongCall } from '../hooks/use-long-call';
+import { FileDropZone } from './file-drop-zone';
 import { ErrorAlert } from './error-alert';
 import { LongCallProgress } from './long-call-progress';
 
@@ -45,10 +45,8 @@ function plural(count: number, one: string, many: string): string {
  */
 export function ImportUsersDialog({ opened, onClose }: ImportUsersDialogProps) {
   const client = useQueryClient();
-  const inputId = useId();
   const [skipExisting, setSkipExisting] = useState(false);
   const [checked, setChecked] = useState<CheckedFile | null>(null);
-  const [isDragging, setIsDragging] = useState(false);
 
   const check = useLongCall(
     ({ name, csv, skipExisting }: { name: string; csv: string; skipExisting: boolean }, hooks) =>
@@ -90,12 +88,6 @@ export function ImportUsersDialog({ opened, onClose }: ImportUsersDialogProps) {
     check.mutate({ name: file.name, csv: await file.text(), skipExisting });
   };
 
-  const onDrop = (event: DragEvent<HTMLDivElement>): void => {
-    event.preventDefault();
-    setIsDragging(false);
-    void readFile(event.dataTransfer.files[0]);
-  };
-
   const result = checked?.result;
   const isClean = result !== undefined && result.problems.length === 0;
 
@@ -108,38 +100,12 @@ export function ImportUsersDialog({ opened, onClose }: ImportUsersDialogProps) {
           <Code>metadata</Code>. The file is checked first: nothing is written until every row is
           right.
         </Text>
-        <Paper
-          withBorder
-          p="lg"
-          radius="md"
-          onDragOver={(event) => {
-            event.preventDefault();
-            setIsDragging(true);
-          }}
-          onDragLeave={() => setIsDragging(false)}
-          onDrop={onDrop}
-          bg={isDragging ? 'indigo.0' : undefined}
-          style={{ borderStyle: 'dashed' }}
-        >
-          <Stack gap="xs" align="center">
-            <Text size="sm">Drop a CSV file here, or choose one:</Text>
-            <label htmlFor={inputId}>
-              <Text size="sm" fw={600}>
-                CSV file
-              </Text>
-            </label>
-            <input
-              id={inputId}
-              type="file"
-              accept=".csv,text/csv"
-              onChange={(event) => {
-                void readFile(event.currentTarget.files?.[0]);
-                // Choosing the same (fixed) file again must fire again.
-                event.currentTarget.value = '';
-              }}
-            />
-          </Stack>
-        </Paper>
+        <FileDropZone
+          label="CSV file"
+          prompt="Drop a CSV file here, or choose one:"
+          accept=".csv,text/csv"
+          onFile={(file) => void readFile(file)}
+        />
         <Checkbox
           label="Skip rows whose email already exists (instead of reporting them)"
           checked={skipExisting}

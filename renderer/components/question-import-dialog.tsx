@@ -6,7 +6,6 @@ import {
   Group,
   Modal,
   NativeSelect,
-  Paper,
   Radio,
   Stack,
   Table,
@@ -14,7 +13,7 @@ import {
   TextInput,
 } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
-import { useId, useRef, useState, type DragEvent, type ReactNode } from 'react';
+import { useState, type ReactNode } from 'react';
 import { ApiCallError } from '../api';
 import { useCoursesList } from '../hooks/use-courses-list';
 import { hrefOf } from '../hooks/use-hash-path';
@@ -32,6 +31,7 @@ import {
 } from '../hooks/use-question-files';
 import { useQuizzes } from '../hooks/use-quizzes';
 import { QUESTION_KIND_LABELS } from '../question-draft';
+import { FileDropZone } from './file-drop-zone';
 import { ErrorAlert } from './error-alert';
 import { LongCallProgress } from './long-call-progress';
 
@@ -165,12 +165,9 @@ export function QuestionImportDialog({
   onClose,
   courseId: givenCourseId,
 }: QuestionImportDialogProps) {
-  const inputId = useId();
-  const fileInput = useRef<HTMLInputElement>(null);
   const courses = useCoursesList({ search: '', published: 'all' });
   const [file, setFile] = useState<ChosenFile | null>(null);
   const [fileProblem, setFileProblem] = useState<string | null>(null);
-  const [isDragging, setIsDragging] = useState(false);
   const [chosenCourseId, setChosenCourseId] = useState('');
   const [format, setFormat] = useState<QuestionFormat | ''>('');
   const [target, setTarget] = useState<Target>('file');
@@ -231,14 +228,6 @@ export function QuestionImportDialog({
     }
   };
 
-  const onDrop = (event: DragEvent<HTMLDivElement>): void => {
-    event.preventDefault();
-    setIsDragging(false);
-    // The chooser then names the dropped file too, as if it had been chosen there.
-    if (fileInput.current) fileInput.current.files = event.dataTransfer.files;
-    void chooseFile(event.dataTransfer.files[0]);
-  };
-
   const quizTitle =
     target === 'new' ? newTitle.trim() : target === 'existing' ? existingTitle : undefined;
   /** The import as the API takes it, or what is still missing, in words. */
@@ -291,45 +280,19 @@ export function QuestionImportDialog({
           first and lists every problem with its line; nothing is written until you import a file
           without problems.
         </Text>
-        <Paper
-          withBorder
-          p="lg"
-          radius="md"
-          onDragOver={(event) => {
-            event.preventDefault();
-            setIsDragging(true);
-          }}
-          onDragLeave={() => setIsDragging(false)}
-          onDrop={onDrop}
-          bg={isDragging ? 'indigo.0' : undefined}
-          style={{ borderStyle: 'dashed' }}
+        <FileDropZone
+          label="Question file"
+          prompt="Drop a question file here, or choose one:"
+          accept={QUESTION_FILE_ACCEPT}
+          disabled={isBusy}
+          onFile={(chosen) => void chooseFile(chosen)}
         >
-          <Stack gap="xs" align="center">
-            <Text size="sm">Drop a question file here, or choose one:</Text>
-            <label htmlFor={inputId}>
-              <Text size="sm" fw={600}>
-                Question file
-              </Text>
-            </label>
-            <input
-              id={inputId}
-              ref={fileInput}
-              type="file"
-              accept={QUESTION_FILE_ACCEPT}
-              disabled={isBusy}
-              onClick={(event) => {
-                // Choosing the same (fixed) file again must read it again.
-                event.currentTarget.value = '';
-              }}
-              onChange={(event) => void chooseFile(event.currentTarget.files?.[0])}
-            />
-            <Text size="sm" aria-live="polite">
-              {file
-                ? `Chosen: ${file.name} (${plural(file.content.split('\n').length, 'line', 'lines')})`
-                : 'No file chosen yet.'}
-            </Text>
-          </Stack>
-        </Paper>
+          <Text size="sm" aria-live="polite">
+            {file
+              ? `Chosen: ${file.name} (${plural(file.content.split('\n').length, 'line', 'lines')})`
+              : 'No file chosen yet.'}
+          </Text>
+        </FileDropZone>
         {fileProblem && (
           <Alert color="red" title="This file can't be imported" role="alert">
             {fileProblem}
