@@ -55,6 +55,11 @@ function decodeLeniently(part: string): string {
   }
 }
 
+/** The password a URL carries, percent-decoded; undefined when it has none. */
+export function passwordOf(url: URL): string | undefined {
+  return decodeLeniently(url.password) || undefined;
+}
+
 /** The database a URL names, percent-decoded (`lms%20prod` is the database `lms prod`). */
 export function databaseNameOf(url: URL): string {
   return decodeLeniently(url.pathname.slice(1));

@@ -1,6 +1,8 @@
 import type { Database } from '../../../db/connection';
 import { rawConnectionOf } from '../../../db/connection';
 import { listConflicts } from '../../../db/services/sync/conflicts';
+import { parseDatabaseUrl, passwordOf } from '../../../db/database-url';
+import { ServiceError } from '../../../db/services/service-error';
 import { linkToCentral } from '../../../db/services/sync/link';
 import { pullChanges } from '../../../db/services/sync/pull';
 import { pushChanges } from '../../../db/services/sync/push';
@@ -13,6 +15,16 @@ import { actorOf, type HandlerTable } from './handler';
  * memory only (never stored, never sent back), so push and pull don't ask again.
  */
 const centralPasswords = new WeakMap<Database, string>();
+
+/** The central URL, or a VALIDATION error on its field that says what is wrong with it. */
+function urlOf(raw: string): URL {
+  try {
+    return parseDatabaseUrl(raw);
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    throw new ServiceError('VALIDATION', message, { fields: { url: message } });
+  }
+}
 
 /** The password to use: the one given now (remembered), else the remembered one. */
 function passwordFor(db: Database, given: string | undefined): string | undefined {
@@ -29,10 +41,7 @@ export const syncHandlers: HandlerTable<
       target: { password: passwordFor(db, undefined) },
     }),
   'sync.link': (input, { db, signal, progress }) => {
-    const password = passwordFor(
-      db,
-      input.password ?? (decodeURIComponent(new URL(input.url).password) || undefined),
-    );
+    const password = passwordFor(db, input.password ?? passwordOf(urlOf(input.url)));
     return linkToCentral(db, { url: input.url, password }, { signal, progress });
   },
   'sync.push': (input, { db, signal, progress }) =>
