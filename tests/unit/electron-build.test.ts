@@ -76,7 +76,7 @@ describe('the build Electron runs', () => {
       `const noop = () => undefined;
 export const app = { enableSandbox: noop, on: noop, requestSingleInstanceLock: () => false, quit: () => console.log('quit') };
 export const protocol = { registerSchemesAsPrivileged: noop };
-export const dialog = {}, ipcMain = {}, session = {}, shell = {}, BrowserWindow = class {};
+export const dialog = {}, ipcMain = {}, safeStorage = {}, session = {}, shell = {}, BrowserWindow = class {};
 `,
     );
     const linked = path.join(outDir, 'electron', 'main-with-stub.mjs');
