@@ -213,10 +213,13 @@ async function applyPage(
       );
     }
     await recordConflicts(local, 'pull', conflicts);
+    // The conflict's central side is this record: its own (by id, or none yet), or for a
+    // collision the central record it met, whichever record id the conflict is keyed by.
     await local.query(
       `UPDATE sync_conflicts c SET central = d.central
          FROM jsonb_to_recordset($1::jsonb) AS d(table_name text, record_id uuid, central jsonb)
-        WHERE c.resolved_at IS NULL AND c.table_name = d.table_name AND c.record_id = d.record_id`,
+        WHERE c.resolved_at IS NULL AND c.table_name = d.table_name
+          AND (c.central ->> 'id' = d.record_id::text OR (c.central IS NULL AND c.record_id = d.record_id))`,
       [
         JSON.stringify(
           disputed.map(({ table, id, central }) => ({ table_name: table, record_id: id, central })),

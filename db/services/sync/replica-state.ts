@@ -207,21 +207,27 @@ export async function readOutboxRecords(client: pg.ClientBase): Promise<PendingR
   return rows;
 }
 
-/** An open conflict's record, by `table:id` (both the record and, for a collision, the local record it met). */
+/**
+ * An open conflict's records, by `table:id`: the record, and for a collision both records it
+ * joins (a push keys it by the local record, a pull by the central one; either way it is one
+ * dispute, and a pull must not open a second one for the other record).
+ */
 export async function readOpenConflictKeys(client: pg.ClientBase): Promise<Map<string, string>> {
   const { rows } = await client.query<{
     id: string;
     table_name: string;
     record_id: string;
     local_id: string | null;
+    central_id: string | null;
   }>(
-    `SELECT id::text, table_name, record_id::text, local ->> 'id' AS local_id
+    `SELECT id::text, table_name, record_id::text, local ->> 'id' AS local_id, central ->> 'id' AS central_id
        FROM sync_conflicts WHERE resolved_at IS NULL`,
   );
   const keys = new Map<string, string>();
   for (const row of rows) {
     keys.set(recordKey(row.table_name, row.record_id), row.id);
     if (row.local_id) keys.set(recordKey(row.table_name, row.local_id), row.id);
+    if (row.central_id) keys.set(recordKey(row.table_name, row.central_id), row.id);
   }
   return keys;
 }
