@@ -152,13 +152,21 @@ describe.skipIf(!launch.browser)('courses, lessons, quizzes and enrollments in t
   it('moves a lesson by dragging its handle', async () => {
     const handle = page.getByRole('button', { name: 'Move Joins, lesson 1' });
     const target = page.getByRole('button', { name: 'Move Queries, lesson 3' });
+    // The list may still be sliding into the order the last move gave it: measure it at rest.
+    await page.waitForFunction(() =>
+      document.getAnimations().every((animation) => animation.playState !== 'running'),
+    );
     const from = await handle.boundingBox();
     const to = await target.boundingBox();
     if (!from || !to) throw new Error('the lesson handles are not on screen');
+    // The drop waits for what the list announces, so a busy machine can't outrun the drag.
+    const announced = (text: string) =>
+      page.getByText(text, { exact: true }).waitFor({ state: 'attached' });
     await page.mouse.move(from.x + from.width / 2, from.y + from.height / 2);
     await page.mouse.down();
     await page.mouse.move(from.x + from.width / 2, from.y + from.height / 2 + 10, { steps: 5 });
     await page.mouse.move(to.x + to.width / 2, to.y + to.height / 2 + 10, { steps: 15 });
+    await announced('Joins would become lesson 3.');
     await page.mouse.up();
     await expect
       .poll(lessonTitles, POLL)
