@@ -242,3 +242,16 @@ it('keeps one conflict per unique collision, its central side current, so taking
     { kind: 'edit', node: 0, slot: 3 },
   ]);
 }, 120_000);
+
+it('shows and keeps a local edit made while its conflict waited, so resolving never discards it unseen', async () => {
+  // A counterexample the property found in CI (seed -199256884): replica 2 created a record that
+  // collided with a central one, edited it while the conflict was open, and taking central then
+  // dropped the edit, which the conflict (holding the local side as first found) had never shown.
+  await checkRound([
+    { kind: 'create', node: 0, slot: 0 },
+    { kind: 'create', node: 2, slot: 0 },
+    { kind: 'pull', replica: 2, dropAfter: null },
+    { kind: 'push', replica: 2, dropAfter: 1 },
+    { kind: 'edit', node: 2, slot: 0 },
+  ]);
+}, 120_000);

@@ -1,6 +1,8 @@
 import type pg from 'pg';
 import type { Database } from '../../connection';
 import type { SyncConflict, SyncConflictKind } from '../../schemas/sync';
+import { recordKey, TableStatements } from './apply-rows';
+import { isSyncedTable, readTableColumns } from './synced-tables';
 
 /** Columns whose values never leave the service (the audit log masks the same ones). */
 const SECRET_COLUMNS = new Set(['password_hash']);
@@ -50,7 +52,11 @@ export function presentConflict(row: ConflictRow): SyncConflict {
   };
 }
 
-/** Conflicts, open ones first and newest first (resolved ones only when asked). */
+/**
+ * Conflicts, open ones first and newest first (resolved ones only when asked). An open conflict
+ * shows the local record as it is now, not as it was when the conflict was found: the record may
+ * be edited while the conflict waits, and a person must choose between what is really there.
+ */
 export async function listConflicts(
   db: Database,
   options: { includeResolved: boolean },
@@ -63,8 +69,38 @@ export async function listConflicts(
         LIMIT 1000`,
       [options.includeResolved],
     );
-    return rows.map(presentConflict);
+    const open = rows.filter((row) => row.resolved_at === null);
+    const live = await readLiveLocals(client, open);
+    return rows.map((row) =>
+      presentConflict(row.resolved_at === null ? { ...row, local: live.get(row.id) ?? null } : row),
+    );
   });
+}
+
+/** The local record a conflict is about: the collided local one, or the record itself. */
+export function localIdOf(conflict: ConflictRow): string {
+  return (conflict.local?.id as string | undefined) ?? conflict.record_id;
+}
+
+/** The current local image of each conflict's record, by conflict id (absent when deleted locally). */
+export async function readLiveLocals(
+  client: pg.ClientBase,
+  conflicts: readonly ConflictRow[],
+): Promise<Map<string, Record<string, unknown>>> {
+  if (conflicts.length === 0) return new Map();
+  const statements = new TableStatements(await readTableColumns(client));
+  const keys = conflicts.flatMap((conflict) =>
+    isSyncedTable(conflict.table_name)
+      ? [{ table: conflict.table_name, id: localIdOf(conflict) }]
+      : [],
+  );
+  const images = await statements.readImages(client, keys);
+  const live = new Map<string, Record<string, unknown>>();
+  for (const conflict of conflicts) {
+    const image = images.get(recordKey(conflict.table_name, localIdOf(conflict)));
+    if (image) live.set(conflict.id, image);
+  }
+  return live;
 }
 
 /**

@@ -9,6 +9,7 @@ import { applyOperations, TableStatements, type RowOperation } from './apply-row
 import {
   CONFLICT_COLUMNS,
   differingFields,
+  localIdOf,
   maskSecrets,
   presentConflict,
   type ConflictRow,
@@ -62,7 +63,7 @@ export async function resolveConflict(
   const statements = new TableStatements(columns);
   checkValues(input.values, columns[table], table);
   const central = conflict.central as RowImage | null;
-  const localId = (conflict.local?.id as string | undefined) ?? conflict.record_id;
+  const localId = localIdOf(conflict);
   const isCollision = conflict.kind === SyncConflictKind.uniqueCollision && localId !== central?.id;
   const local = (await readImages(client, statements.of(table), [localId])).get(localId) ?? null;
 
@@ -144,8 +145,11 @@ export async function resolveConflict(
       [table, localId, pushBase],
     );
   }
+  // The local side kept is the record as it was when resolved: edited while the conflict waited,
+  // that is what the person chose against, and the history keeps what a choice replaced.
   const { rows: resolved } = await client.query<ConflictRow>(
-    `UPDATE sync_conflicts SET resolved_at = now(), resolved_by = $2, resolution = $3
+    `UPDATE sync_conflicts SET resolved_at = now(), resolved_by = $2, resolution = $3,
+            local = CASE WHEN $4::jsonb IS NULL AND central IS NULL THEN local ELSE $4::jsonb END
       WHERE id = $1 RETURNING ${CONFLICT_COLUMNS}`,
     [
       conflict.id,
@@ -155,6 +159,7 @@ export async function resolveConflict(
         fields: input.fields ?? null,
         values: input.values ?? null,
       }),
+      local === null ? null : JSON.stringify(local),
     ],
   );
   const row = (await readImages(client, statements.of(table), [localId])).get(localId) ?? null;
