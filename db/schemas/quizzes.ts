@@ -94,6 +94,16 @@ export const updateQuizInputSchema = z
   .strict();
 export type UpdateQuizInput = z.infer<typeof updateQuizInputSchema>;
 
+/** What deleting a quiz would remove with it: its questions live in it, its attempts cascade. */
+export const quizDeletePreviewSchema = z.object({
+  quiz: quizSummarySchema,
+  cascades: z.object({
+    questions: z.number().int(),
+    attempts: z.number().int(),
+  }),
+});
+export type QuizDeletePreview = z.infer<typeof quizDeletePreviewSchema>;
+
 export const quizRefInputSchema = rowRefInputSchema;
 export const versionedQuizRefInputSchema = versionedRowRefInputSchema;
 export type VersionedQuizRef = VersionedRowRef;

@@ -14,6 +14,7 @@ import {
   type CreateQuizInput,
   type ListQuizzesInput,
   type MoveQuestionInput,
+  type QuizDeletePreview,
   type QuizDetail,
   type QuizPage,
   type QuizSummary,
@@ -208,6 +209,23 @@ export async function updateQuiz(
     },
     transaction,
   );
+}
+
+/** What deleting the quiz would remove: its questions, and the learners' attempts at it. */
+export async function previewQuizDelete(
+  db: Database,
+  id: string,
+  transaction?: Transaction,
+): Promise<QuizDeletePreview> {
+  const row = await getRow(db, quizzes, id, transaction);
+  const [counts] = await db.sequelize.query<{ attempts: number }>(
+    'SELECT count(*)::int AS attempts FROM quiz_attempts WHERE quiz_id = $1',
+    { bind: [id], type: QueryTypes.SELECT, transaction },
+  );
+  return {
+    quiz: toSummary(row),
+    cascades: { questions: row.question_count, attempts: counts?.attempts ?? 0 },
+  };
 }
 
 /** Deletes the quiz (and its attempts) if still at `version`; returns it as it was. */

@@ -4,7 +4,14 @@ import type { questionSchema } from '../../db/schemas/quiz-options';
 import type { Channel, ChannelInput } from '../../electron/api/contract';
 import { createApiHarness, type ApiHarness } from '../support/api-harness';
 import { callOk } from '../support/api-results';
-import { createCourse, createLesson, createQuiz } from '../support/lms-factories';
+import {
+  createAttempt,
+  createCourse,
+  createLesson,
+  createQuiz,
+  createStudent,
+  enroll,
+} from '../support/lms-factories';
 
 type Staff = { userId: string; sessionId: string };
 type QuestionInput = z.input<typeof questionSchema>;
@@ -206,6 +213,20 @@ describe('quizzes.update and quizzes.delete', () => {
     expect(stale).toMatchObject({
       ok: false,
       error: { code: 'CONFLICT', current: { title: 'Theirs', version: 2 } },
+    });
+  });
+
+  it('says before a delete how many questions and attempts go with the quiz', async () => {
+    const id = await quizWith('q1', 'q2');
+    for (let learner = 0; learner < 2; learner += 1) {
+      const student = await createStudent(api.db);
+      const enrollment = await enroll(api.db, { userId: student.id, courseId });
+      await createAttempt(api.db, { enrollmentId: enrollment.id, quizId: id });
+    }
+    const preview = await asInstructor('quizzes.deletePreview', { id });
+    expect(preview).toMatchObject({
+      quiz: { id, version: 1 },
+      cascades: { questions: 2, attempts: 2 },
     });
   });
 

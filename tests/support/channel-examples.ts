@@ -75,6 +75,7 @@ export const channelExamples: ChannelExamples = {
   'quizzes.get': ({ world }) => ({ id: world.quiz.id }),
   'quizzes.create': ({ world }) => ({ courseId: world.course.id, title: 'New quiz' }),
   'quizzes.update': ({ world }) => ({ ...versioned(world.quiz), title: 'Renamed quiz' }),
+  'quizzes.deletePreview': ({ world }) => ({ id: world.quiz.id }),
   'quizzes.delete': ({ world }) => versioned(world.quiz),
   'quizzes.addQuestion': ({ world }) => ({
     quizId: world.quiz.id,

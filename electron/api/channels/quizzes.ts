@@ -4,6 +4,7 @@ import {
   createQuizInputSchema,
   listQuizzesInputSchema,
   moveQuestionInputSchema,
+  quizDeletePreviewSchema,
   quizDetailSchema,
   quizPageSchema,
   quizRefInputSchema,
@@ -51,6 +52,13 @@ export const quizChannels = {
   'quizzes.update': channel({
     input: updateQuizInputSchema,
     output: quizDetailSchema,
+    roles: courseEditors,
+    ownedCourse: courseOfQuiz,
+  }),
+  /** What a delete would take with it: shown before `quizzes.delete`. */
+  'quizzes.deletePreview': channel({
+    input: quizRefInputSchema,
+    output: quizDeletePreviewSchema,
     roles: courseEditors,
     ownedCourse: courseOfQuiz,
   }),

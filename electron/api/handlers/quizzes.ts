@@ -5,6 +5,7 @@ import {
   getQuiz,
   listQuizzes,
   moveQuestion,
+  previewQuizDelete,
   removeQuestion,
   updateQuestion,
   updateQuiz,
@@ -16,6 +17,7 @@ type QuizChannel =
   | 'quizzes.get'
   | 'quizzes.create'
   | 'quizzes.update'
+  | 'quizzes.deletePreview'
   | 'quizzes.delete'
   | 'quizzes.addQuestion'
   | 'quizzes.updateQuestion'
@@ -27,6 +29,8 @@ export const quizHandlers: HandlerTable<QuizChannel> = {
   'quizzes.get': (input, { db, transaction }) => getQuiz(db, input.id, transaction),
   'quizzes.create': (input, { db, transaction }) => createQuiz(db, input, transaction),
   'quizzes.update': (input, { db, transaction }) => updateQuiz(db, input, transaction),
+  'quizzes.deletePreview': (input, { db, transaction }) =>
+    previewQuizDelete(db, input.id, transaction),
   'quizzes.delete': (input, { db, transaction }) => deleteQuiz(db, input, transaction),
   'quizzes.addQuestion': (input, { db, transaction }) => addQuestion(db, input, transaction),
   'quizzes.updateQuestion': (input, { db, transaction }) => updateQuestion(db, input, transaction),
