@@ -124,7 +124,9 @@ const unknownLetters = only?.filter(
   (letter) => !cases.some(({ name }) => letterOf(name) === letter),
 );
 if (unknownLetters?.length) {
-  throw new Error(`BENCH_ONLY names no case ${unknownLetters.join(', ')}: the cases are a–h`);
+  throw new Error(
+    `BENCH_ONLY names no case ${unknownLetters.join(', ')}: the cases are ${cases.map(({ name }) => letterOf(name)).join(', ')}`,
+  );
 }
 const selected = only ? cases.filter(({ name }) => only.includes(letterOf(name))) : cases;
 
