@@ -9,3 +9,8 @@ export function formatDateTime(value: Date): string {
 export function formatDate(value: Date): string {
   return dateOnly.format(value);
 }
+
+/** A count with its noun: "1 question", "3 questions". */
+export function counted(count: number, one: string, many: string): string {
+  return `${count} ${count === 1 ? one : many}`;
+}

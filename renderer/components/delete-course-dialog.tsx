@@ -1,5 +1,6 @@
 import { Button, Group, List, Loader, Modal, Stack, Text } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
+import { counted } from '../format';
 import { useCourseDeletePreview, useDeleteCourse } from '../hooks/use-course';
 import { ErrorAlert } from './error-alert';
 
@@ -8,10 +9,6 @@ interface DeleteCourseDialogProps {
   course: { id: string; title: string } | null;
   onClose: () => void;
   onDeleted?: () => void;
-}
-
-function counted(count: number, one: string, many: string): string {
-  return `${count} ${count === 1 ? one : many}`;
 }
 
 /**

@@ -1,8 +1,8 @@
 import { zodResolver } from '@hookform/resolvers/zod';
-import { Button, Group, NumberInput, Stack, Switch, Textarea, TextInput } from '@mantine/core';
+import { Button, Group, Stack, Switch, Textarea, TextInput } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { useState } from 'react';
-import { Controller, useForm } from 'react-hook-form';
+import { useForm } from 'react-hook-form';
 import { z } from 'zod';
 import { contract } from '../../electron/api/contract';
 import { conflictCurrent } from '../conflicts';
@@ -10,6 +10,7 @@ import { fieldErrorText, placeFieldErrors } from '../forms';
 import { useCreateLesson, useUpdateLesson, type Lesson } from '../hooks/use-lessons';
 import { ConflictDialog, type ConflictField, type ConflictResolution } from './conflict-dialog';
 import { ErrorAlert } from './error-alert';
+import { OptionalNumberField } from './optional-number-field';
 
 const createSchema = contract['lessons.create'].input;
 
@@ -114,21 +115,13 @@ export function LessonForm({ courseId, lesson, onDone }: LessonFormProps) {
           error={fieldErrorText('Title', errors.title)}
           {...form.register('title')}
         />
-        <Controller
+        <OptionalNumberField
           control={form.control}
           name="durationMinutes"
-          render={({ field }) => (
-            <NumberInput
-              label="Duration (minutes)"
-              description="Leave empty if it has none."
-              min={0}
-              allowDecimal={false}
-              value={field.value}
-              onChange={(value) => field.onChange(typeof value === 'number' ? value : '')}
-              onBlur={field.onBlur}
-              error={fieldErrorText('Duration', errors.durationMinutes)}
-            />
-          )}
+          label="Duration (minutes)"
+          description="Leave empty if it has none."
+          allowDecimal={false}
+          error={errors.durationMinutes}
         />
         <Textarea
           label="Content"

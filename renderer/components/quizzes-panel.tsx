@@ -1,4 +1,3 @@
-import { zodResolver } from '@hookform/resolvers/zod';
 import {
   Alert,
   Anchor,
@@ -7,67 +6,79 @@ import {
   List,
   Loader,
   Modal,
-  NumberInput,
   Paper,
   Stack,
   Table,
   Text,
-  TextInput,
   Title,
 } from '@mantine/core';
 import { useHotkeys } from '@mantine/hooks';
 import { notifications } from '@mantine/notifications';
 import { useMemo, useState } from 'react';
-import { Controller, useForm } from 'react-hook-form';
-import { z } from 'zod';
-import { contract } from '../../electron/api/contract';
 import type { Question } from '../../db/schemas/quiz-options';
-import { fieldErrorText, placeFieldErrors } from '../forms';
 import { hrefOf, navigate } from '../hooks/use-hash-path';
 import { usePageCommands } from '../hooks/use-page-commands';
 import {
   currentQuizOf,
   useAddQuestion,
-  useCreateQuiz,
   useMoveQuestion,
   useQuiz,
   useQuizzes,
   useRemoveQuestion,
+  useSetQuizPublished,
   useUpdateQuestion,
   type QuizDetail,
+  type QuizSummary,
 } from '../hooks/use-quizzes';
 import { QUESTION_KIND_LABELS } from '../question-draft';
 import { PublishedBadge } from './course-columns';
+import { DeleteQuizDialog, type DeletedQuiz } from './delete-quiz-dialog';
+import { DeletedQuizNotice } from './deleted-quiz-notice';
 import { EmptyState } from './empty-state';
 import { ErrorAlert } from './error-alert';
 import { ExportQuestionsButton } from './question-export-dialog';
 import { ImportQuestionsButton } from './question-import-dialog';
 import { QuestionEditor } from './question-editor';
+import { QuizForm } from './quiz-form';
 
 interface QuizzesPanelProps {
   courseId: string;
   /** The quiz whose questions are open, or '' for the course's list of quizzes. */
   quizId: string;
   isReadOnly: boolean;
+  /** Admins may undo a quiz's delete (an undelete from the audit history). */
+  canUndelete: boolean;
+}
+
+interface QuizListProps {
+  courseId: string;
+  isReadOnly: boolean;
+  canUndelete: boolean;
 }
 
 const quizPath = (courseId: string, quizId?: string): string =>
   `/courses/${courseId}/quizzes${quizId ? `/${quizId}` : ''}`;
 
 /** A course's quizzes, or one quiz's questions. */
-export function QuizzesPanel({ courseId, quizId, isReadOnly }: QuizzesPanelProps) {
+export function QuizzesPanel({ courseId, quizId, isReadOnly, canUndelete }: QuizzesPanelProps) {
   return quizId === '' ? (
-    <QuizList courseId={courseId} isReadOnly={isReadOnly} />
+    <QuizList courseId={courseId} isReadOnly={isReadOnly} canUndelete={canUndelete} />
   ) : (
     <QuizQuestions courseId={courseId} quizId={quizId} isReadOnly={isReadOnly} />
   );
 }
 
-function QuizList({ courseId, isReadOnly }: { courseId: string; isReadOnly: boolean }) {
+/** Which quiz the settings form is open on: a new one, an existing one, or none. */
+type SettingsTarget = { quizId?: string } | null;
+
+function QuizList({ courseId, isReadOnly, canUndelete }: QuizListProps) {
   const quizzes = useQuizzes(courseId);
-  const [isCreating, setIsCreating] = useState(false);
+  const setPublished = useSetQuizPublished();
+  const [settingsOf, setSettingsOf] = useState<SettingsTarget>(null);
+  const [deleting, setDeleting] = useState<QuizSummary | null>(null);
+  const [deleted, setDeleted] = useState<DeletedQuiz | null>(null);
   const items = quizzes.data?.items ?? [];
-  const startNew = (): void => setIsCreating(true);
+  const startNew = (): void => setSettingsOf({});
   useHotkeys([['shift+Q', () => !isReadOnly && startNew()]]);
   usePageCommands(
     useMemo(
@@ -80,6 +91,23 @@ function QuizList({ courseId, isReadOnly }: { courseId: string; isReadOnly: bool
       New quiz
     </Button>
   );
+  const togglePublished = (quiz: QuizSummary): void =>
+    setPublished.mutate(
+      { id: quiz.id, version: quiz.version, isPublished: !quiz.isPublished },
+      {
+        onSuccess: (saved) =>
+          notifications.show({
+            title: saved.isPublished ? 'Quiz published' : 'Quiz unpublished',
+            message: `“${saved.title}” is ${saved.isPublished ? 'published' : 'a draft again'}.`,
+          }),
+        onError: (error) =>
+          notifications.show({
+            color: 'red',
+            title: `Couldn't change “${quiz.title}”`,
+            message: error.message,
+          }),
+      },
+    );
 
   return (
     <Stack>
@@ -93,6 +121,13 @@ function QuizList({ courseId, isReadOnly }: { courseId: string; isReadOnly: bool
           {newQuizButton}
         </Group>
       </Group>
+      {deleted && (
+        <DeletedQuizNotice
+          deleted={deleted}
+          canUndo={canUndelete}
+          onDismiss={() => setDeleted(null)}
+        />
+      )}
       {quizzes.isError ? (
         <ErrorAlert
           title="Couldn't load the quizzes"
@@ -115,6 +150,7 @@ function QuizList({ courseId, isReadOnly }: { courseId: string; isReadOnly: bool
               <Table.Th scope="col">Questions</Table.Th>
               <Table.Th scope="col">Pass score</Table.Th>
               <Table.Th scope="col">State</Table.Th>
+              {!isReadOnly && <Table.Th scope="col">Actions</Table.Th>}
             </Table.Tr>
           </Table.Thead>
           <Table.Tbody>
@@ -128,87 +164,61 @@ function QuizList({ courseId, isReadOnly }: { courseId: string; isReadOnly: bool
                 <Table.Td>
                   <PublishedBadge isPublished={quiz.isPublished} />
                 </Table.Td>
+                {!isReadOnly && (
+                  <Table.Td>
+                    <Group gap={4} wrap="nowrap">
+                      <Button
+                        size="compact-sm"
+                        variant="default"
+                        onClick={() => setSettingsOf({ quizId: quiz.id })}
+                        aria-label={`Edit settings of ${quiz.title}`}
+                      >
+                        Settings
+                      </Button>
+                      <Button
+                        size="compact-sm"
+                        variant="default"
+                        onClick={() => togglePublished(quiz)}
+                        loading={setPublished.isPending && setPublished.variables.id === quiz.id}
+                        aria-label={`${quiz.isPublished ? 'Unpublish' : 'Publish'} ${quiz.title}`}
+                      >
+                        {quiz.isPublished ? 'Unpublish' : 'Publish'}
+                      </Button>
+                      <Button
+                        size="compact-sm"
+                        variant="default"
+                        onClick={() => setDeleting(quiz)}
+                        aria-label={`Delete ${quiz.title}`}
+                      >
+                        Delete
+                      </Button>
+                    </Group>
+                  </Table.Td>
+                )}
               </Table.Tr>
             ))}
           </Table.Tbody>
         </Table>
       )}
-      <Modal opened={isCreating} onClose={() => setIsCreating(false)} title="New quiz">
-        {isCreating && <NewQuizForm courseId={courseId} onDone={() => setIsCreating(false)} />}
+      <Modal
+        opened={settingsOf !== null}
+        onClose={() => setSettingsOf(null)}
+        title={settingsOf?.quizId ? 'Quiz settings' : 'New quiz'}
+      >
+        {settingsOf && (
+          <QuizForm
+            courseId={courseId}
+            quizId={settingsOf.quizId}
+            onCancel={() => setSettingsOf(null)}
+            onDone={(quiz) => {
+              setSettingsOf(null);
+              if (!settingsOf.quizId) navigate(quizPath(courseId, quiz.id));
+            }}
+          />
+        )}
       </Modal>
+      <DeleteQuizDialog quiz={deleting} onClose={() => setDeleting(null)} onDeleted={setDeleted} />
     </Stack>
-  );
-}
-
-const createQuizSchema = contract['quizzes.create'].input;
-const newQuizFormSchema = z.object({
-  title: createQuizSchema.shape.title,
-  passScore: z.literal('').or(z.number().min(0)),
-});
-type NewQuizValues = z.infer<typeof newQuizFormSchema>;
-
-function NewQuizForm({ courseId, onDone }: { courseId: string; onDone: () => void }) {
-  const create = useCreateQuiz();
-  const [formError, setFormError] = useState<unknown>(null);
-  const form = useForm<NewQuizValues>({
-    resolver: zodResolver(newQuizFormSchema),
-    defaultValues: { title: '', passScore: '' },
-  });
-  const { errors } = form.formState;
-  const onSubmit = form.handleSubmit(({ title, passScore }) => {
-    setFormError(null);
-    create.mutate(
-      { courseId, title, ...(passScore !== '' && { passScore }) },
-      {
-        onSuccess: (quiz) => {
-          notifications.show({
-            title: 'Quiz created',
-            message: `“${quiz.title}” is ready for its questions.`,
-          });
-          onDone();
-          navigate(quizPath(courseId, quiz.id));
-        },
-        onError: (error) => {
-          if (!placeFieldErrors(error, form.setError, ['title', 'passScore'])) setFormError(error);
-        },
-      },
-    );
-  });
-  return (
-    <form onSubmit={onSubmit} noValidate>
-      <Stack>
-        <TextInput
-          label="Title"
-          required
-          data-autofocus
-          error={fieldErrorText('Title', errors.title)}
-          {...form.register('title')}
-        />
-        <Controller
-          control={form.control}
-          name="passScore"
-          render={({ field }) => (
-            <NumberInput
-              label="Pass score"
-              description="The score a learner needs to pass; leave empty for none."
-              min={0}
-              value={field.value}
-              onChange={(value) => field.onChange(typeof value === 'number' ? value : '')}
-              error={fieldErrorText('Pass score', errors.passScore)}
-            />
-          )}
-        />
-        {formError !== null && <ErrorAlert title="Couldn't create the quiz" error={formError} />}
-        <Group justify="flex-end">
-          <Button variant="default" onClick={onDone}>
-            Cancel
-          </Button>
-          <Button type="submit" loading={create.isPending}>
-            Create quiz
-          </Button>
-        </Group>
-      </Stack>
-    </form>
   );
 }
 

@@ -133,7 +133,12 @@ export function CourseDetailView({
           <LessonsPanel courseId={data.id} isReadOnly={isReadOnly} />
         </Tabs.Panel>
         <Tabs.Panel value="quizzes" pt="md">
-          <QuizzesPanel courseId={data.id} quizId={quizId} isReadOnly={isReadOnly} />
+          <QuizzesPanel
+            courseId={data.id}
+            quizId={quizId}
+            isReadOnly={isReadOnly}
+            canUndelete={user.role === 'admin'}
+          />
         </Tabs.Panel>
         <Tabs.Panel value="enrollments" pt="md">
           <EnrollmentsPanel courseId={data.id} isReadOnly={isReadOnly} />

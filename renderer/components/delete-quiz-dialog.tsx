@@ -1,0 +1,81 @@
+import { Button, Group, List, Loader, Modal, Stack, Text } from '@mantine/core';
+import type { ChannelOutput } from '../../electron/api/contract';
+import { counted } from '../format';
+import { useDeleteQuiz, useQuizDeletePreview } from '../hooks/use-quizzes';
+import { ErrorAlert } from './error-alert';
+
+/** What went with a deleted quiz, as the preview counted it just before. */
+export type DeletedQuiz = ChannelOutput<'quizzes.deletePreview'>;
+
+interface DeleteQuizDialogProps {
+  /** The quiz to delete, or null while the dialog is closed. */
+  quiz: { id: string; title: string } | null;
+  onClose: () => void;
+  onDeleted: (deleted: DeletedQuiz) => void;
+}
+
+/**
+ * Confirms deleting a quiz, saying first what goes with it (from the API's delete preview): its
+ * questions, and every attempt learners made at it. The delete is checked against the version the
+ * preview read, so a quiz changed meanwhile is not deleted unseen.
+ */
+export function DeleteQuizDialog({ quiz, onClose, onDeleted }: DeleteQuizDialogProps) {
+  const preview = useQuizDeletePreview(quiz?.id ?? '', quiz !== null);
+  const remove = useDeleteQuiz();
+  const close = (): void => {
+    remove.reset();
+    onClose();
+  };
+  const confirm = (): void => {
+    const counts = preview.data;
+    if (!counts) return;
+    remove.mutate(
+      { id: counts.quiz.id, version: counts.quiz.version },
+      {
+        onSuccess: () => {
+          close();
+          onDeleted(counts);
+        },
+        // The quiz changed since the count: count again, so the person confirms what is there now.
+        onError: () => void preview.refetch(),
+      },
+    );
+  };
+  const cascades = preview.data?.cascades;
+
+  return (
+    <Modal opened={quiz !== null} onClose={close} title={`Delete “${quiz?.title ?? ''}”?`}>
+      <Stack>
+        {preview.isError ? (
+          <ErrorAlert
+            title="Couldn't tell what the delete would remove"
+            error={preview.error}
+            onRetry={() => void preview.refetch()}
+          />
+        ) : !cascades ? (
+          <Loader size="sm" aria-label="Counting what the delete would remove" />
+        ) : (
+          <>
+            <Text size="sm">This deletes the quiz, and with it:</Text>
+            <List size="sm">
+              <List.Item>{counted(cascades.questions, 'question', 'questions')}</List.Item>
+              <List.Item>
+                {counted(cascades.attempts, 'learner attempt', 'learner attempts')} at it, with
+                their scores
+              </List.Item>
+            </List>
+          </>
+        )}
+        {remove.isError && <ErrorAlert title="Couldn't delete the quiz" error={remove.error} />}
+        <Group justify="flex-end">
+          <Button variant="default" onClick={close} data-autofocus>
+            Keep the quiz
+          </Button>
+          <Button color="red" onClick={confirm} disabled={!cascades} loading={remove.isPending}>
+            Delete quiz
+          </Button>
+        </Group>
+      </Stack>
+    </Modal>
+  );
+}
