@@ -30,7 +30,8 @@
  *  l. importQuestions of a 10k-question GIFT file (ten categories, every kind) in a transaction,
  *     reported as questions/s beside JSON.parse + one INSERT of the same quizzes.
  *  m. sync of 100k changed users each way (push, pull) between a linked local database and its
- *     central one, against a COPY round trip of the same rows (goals ≥ 20k rows/s and ≤ 3×).
+ *     central one, against the bulk COPY path of the same rows: COPY out, COPY into a staging
+ *     table, one UPDATE … FROM staging of the real table (goals ≥ 20k rows/s and ≤ 3×).
  *
  * Cases a and b time the embedded server itself, in temporary folders. Cases c–g each get a
  * fresh embedded server in a temporary folder, or a new database on BENCH_DATABASE_URL when set.
