@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type pg from 'pg';
 import { UserFacingError } from '../user-facing-error';
-import { AUDIT_FUNCTION } from './conventions';
+import { AUDIT_FUNCTION, AUDIT_TRUNCATE_FUNCTION } from './conventions';
 import { describeChange, renderChange, type ReviewNote } from './change-sql';
 import { modelSchemaSql, type ModelSchemaSource } from './model-schema';
 import {
@@ -46,12 +46,12 @@ export async function compareModels(
   const scratch = `lms_models_${randomBytes(6).toString('hex')}`;
   await client.query('BEGIN');
   try {
-    const { rows } = await client.query<{ present: boolean }>(
-      'SELECT to_regproc($1) IS NOT NULL AS present',
-      [`${APP_SCHEMA}.${AUDIT_FUNCTION}`],
+    const { rows } = await client.query<{ changes: boolean; truncate: boolean }>(
+      'SELECT to_regproc($1) IS NOT NULL AS changes, to_regproc($2) IS NOT NULL AS truncate',
+      [`${APP_SCHEMA}.${AUDIT_FUNCTION}`, `${APP_SCHEMA}.${AUDIT_TRUNCATE_FUNCTION}`],
     );
     const { statements, tables: modelled } = modelSchemaSql(source, {
-      isAudited: rows[0]?.present === true,
+      audit: { hasChanges: rows[0]?.changes === true, hasTruncate: rows[0]?.truncate === true },
     });
     const database = await readNormalizedSchema(client, APP_SCHEMA, [APP_SCHEMA]);
     try {

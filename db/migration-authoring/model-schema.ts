@@ -8,7 +8,7 @@ import {
 } from 'sequelize';
 import type { TableRules } from '../models/table-rules';
 import { UserFacingError } from '../user-facing-error';
-import { conventionsFor } from './conventions';
+import { conventionsFor, type AuditFunctions } from './conventions';
 import { quoteIdentifier } from './sql-text';
 
 /** What the models say the schema is: the models, the enum types, and what model options can't say. */
@@ -137,7 +137,7 @@ function tableSql(
   sequelize: Sequelize,
   model: ModelStatic<Model>,
   source: ModelSchemaSource,
-  isAudited: boolean,
+  audit: AuditFunctions,
 ): { create: string; foreignKeys: string[]; indexes: string[]; triggers: string[] } {
   const table = model.tableName;
   const rules = source.tableRules[table] ?? {};
@@ -180,7 +180,7 @@ function tableSql(
   const conventions = conventionsFor(
     table,
     columns.map(([column]) => column),
-    { isAudited, auditRedacted: rules.auditRedacted ?? [] },
+    { audit, auditRedacted: rules.auditRedacted ?? [] },
   );
   for (const [name, condition] of Object.entries({ ...rules.checks, ...conventions.checks })) {
     definitions.push(`CONSTRAINT ${quoteIdentifier(name)} CHECK (${condition})`);
@@ -236,12 +236,13 @@ export function modelsOf(source: ModelSchemaSource): {
 
 /**
  * The statements that create the models' schema (types, tables, keys, checks, indexes,
- * triggers; audit triggers when `isAudited`) in an empty schema first on the search_path. Run there, PostgreSQL puts the result
- * in its own words, which is what makes it comparable with a migrated database.
+ * triggers; the audit triggers whose functions `audit` says exist) in an empty schema first on
+ * the search_path. Run there, PostgreSQL puts the result in its own words, which is what makes
+ * it comparable with a migrated database.
  */
 export function modelSchemaSql(
   source: ModelSchemaSource,
-  options: { isAudited: boolean },
+  options: { audit: AuditFunctions },
 ): ModelSchemaSql {
   const { sequelize, models } = modelsOf(source);
   const tables = models.map((model) => model.tableName);
@@ -250,7 +251,7 @@ export function modelSchemaSql(
       throw new UserFacingError(`tableRules names table "${table}", which no model has.`);
     }
   }
-  const parts = models.map((model) => tableSql(sequelize, model, source, options.isAudited));
+  const parts = models.map((model) => tableSql(sequelize, model, source, options.audit));
   const enums = Object.entries(source.enums).map(
     ([name, values]) =>
       `CREATE TYPE ${quoteIdentifier(name)} AS ENUM (${values.map((value) => sequelize.escape(value)).join(', ')})`,

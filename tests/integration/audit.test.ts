@@ -61,11 +61,12 @@ function withoutBookkeeping(snapshot: Record<string, unknown> | null): Record<st
 }
 
 describe('capture', () => {
-  it('puts the three audit triggers on every table but the ledger and the log itself', async () => {
+  it('puts the four audit triggers (TRUNCATE too) on every table but the ledger and the log itself', async () => {
     const { rows } = await psql.query<{ table_name: string; triggers: string[] }>(
       `SELECT c.relname AS table_name,
          ARRAY(SELECT t.tgname::text FROM pg_trigger t
-               WHERE t.tgrelid = c.oid AND t.tgfoid = 'lms_audit_changes'::regproc ORDER BY t.tgname) AS triggers
+               WHERE t.tgrelid = c.oid AND t.tgfoid IN ('lms_audit_changes'::regproc, 'lms_audit_truncate'::regproc)
+               ORDER BY t.tgname) AS triggers
        FROM pg_class c
        WHERE c.relnamespace = 'public'::regnamespace AND c.relkind IN ('r', 'p')
          AND c.relname NOT IN ('schema_migrations', 'audit_log') AND c.relname NOT LIKE 'sync\\_%'
@@ -75,7 +76,12 @@ describe('capture', () => {
     for (const { table_name: table, triggers } of rows) {
       expect({ table, triggers }).toEqual({
         table,
-        triggers: [`${table}_audit_delete`, `${table}_audit_insert`, `${table}_audit_update`],
+        triggers: [
+          `${table}_audit_delete`,
+          `${table}_audit_insert`,
+          `${table}_audit_truncate`,
+          `${table}_audit_update`,
+        ],
       });
     }
   });

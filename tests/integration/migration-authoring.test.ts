@@ -16,10 +16,10 @@ const badges: BadgeModel = { columns: { title: title() } };
 /** Each kind of model change, from one badges model to the next. */
 const scenarios: { change: string; before?: BadgeModel; after?: BadgeModel; expect: RegExp }[] = [
   {
-    change: 'a table added, with its touch and audit triggers and version check',
+    change: 'a table added, with its touch and audit triggers (TRUNCATE too) and version check',
     after: badges,
     expect:
-      /CREATE TABLE badges[\s\S]*badges_version_check[\s\S]*CREATE TRIGGER badges_audit_insert AFTER INSERT ON badges REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION lms_audit_changes\(\)[\s\S]*CREATE TRIGGER badges_touch_row BEFORE UPDATE ON badges/,
+      /CREATE TABLE badges[\s\S]*badges_version_check[\s\S]*CREATE TRIGGER badges_audit_insert AFTER INSERT ON badges REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION lms_audit_changes\(\)[\s\S]*CREATE TRIGGER badges_audit_truncate BEFORE TRUNCATE ON badges FOR EACH STATEMENT EXECUTE FUNCTION lms_audit_truncate\(\)[\s\S]*CREATE TRIGGER badges_touch_row BEFORE UPDATE ON badges/,
   },
   { change: 'a table removed', before: badges, expect: /DROP TABLE badges/ },
   {
