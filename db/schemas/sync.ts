@@ -56,9 +56,30 @@ export const syncStatusSchema = z.object({
 });
 export type SyncStatus = z.infer<typeof syncStatusSchema>;
 
+/** The conflicts a link of a database that already held data opened, by what they are. */
+export const syncLinkConflictCountsSchema = z.object({
+  /** A local and a central record with the same unique value (an email, a course slug). */
+  collisions: z.number().int(),
+  /** The same record (same id) on both sides, with different content. */
+  changedOnBoth: z.number().int(),
+  /** A record one side deleted and the other still has. */
+  deletedOnOneSide: z.number().int(),
+  /** Central records that belong to a record held back by a conflict: they come in once it is resolved. */
+  waiting: z.number().int(),
+});
+
+/** What linking did (or, previewed, would do). */
 export const syncLinkResultSchema = z.object({
   centralUrl: z.string(),
+  /** Central rows brought into this database, by table. */
   rowsCopied: z.record(z.string(), z.number().int()),
+  /** Whether this database already held LMS data, merged with the central data rather than filled. */
+  isMerge: z.boolean(),
+  /** Records already the same on both sides. */
+  unchanged: z.number().int(),
+  /** Local records the central server lacks: the next push sends them as new records. */
+  localToPush: z.number().int(),
+  conflicts: syncLinkConflictCountsSchema,
 });
 export type SyncLinkResult = z.infer<typeof syncLinkResultSchema>;
 

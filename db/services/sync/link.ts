@@ -1,6 +1,4 @@
-import { pipeline } from 'node:stream/promises';
 import type pg from 'pg';
-import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
 import type { Database } from '../../connection';
 import type { SyncLinkResult } from '../../schemas/sync';
 import type { LongWork } from '../long-work';
@@ -14,6 +12,7 @@ import {
   readServerIdentity,
   type CentralTarget,
 } from './central-connection';
+import { copyCentralTable, linkCancelled, mergeCentralInto, type MergeOutcome } from './link-merge';
 import {
   findLink,
   inTransaction,
@@ -21,23 +20,51 @@ import {
   readFeedPosition,
   withSyncLock,
 } from './replica-state';
-import { readTableColumns, SYNCED_TABLES } from './synced-tables';
+import { readTableColumns, SYNCED_TABLES, type TableColumns } from './synced-tables';
+
+/** Ends a preview's transaction after the work, carrying what it found: nothing stays. */
+class PreviewDone extends Error {
+  constructor(readonly outcome: MergeOutcome) {
+    super('link preview done');
+  }
+}
 
 /**
  * Makes this database a working copy of a central server: checks that both applied the same
- * migrations, copies every central row in (COPY, straight from one server to the other, in one
- * central snapshot and one local transaction), and records the link (without the password) with
- * the feed positions that snapshot stood at.
+ * migrations, brings every central row in (in one central snapshot and one local transaction),
+ * and records the link (without the password) with the feed positions that snapshot stood at.
  *
- * The local database must hold no LMS rows yet: a first copy merged into existing data would
- * need every local record pushed and checked against the central ones, which is what push does
- * for changes made after linking. So a laptop links first, then works (sign in with a central
- * account: users come with their password hashes).
+ * An empty database is filled by COPY, straight from one server to the other. A database that
+ * already holds records (made offline before linking: the first-run admin, users, courses) is
+ * merged: see `mergeCentralInto`. Its records the central server lacks become the push queue,
+ * and where the two disagree a conflict waits for a person; nothing is overwritten or lost.
+ * Cancelled or failed, the database is as it was and unlinked.
  */
 export async function linkToCentral(
   db: Database,
   target: CentralTarget,
   work: LongWork = {},
+): Promise<SyncLinkResult> {
+  return runLink(db, target, work, { isPreview: false });
+}
+
+/**
+ * What linking would do, now: the same work as `linkToCentral` in a transaction that is rolled
+ * back, so the counts are exact (records to copy, to push, conflicts) and nothing changes.
+ */
+export async function previewLink(
+  db: Database,
+  target: CentralTarget,
+  work: LongWork = {},
+): Promise<SyncLinkResult> {
+  return runLink(db, target, work, { isPreview: true });
+}
+
+async function runLink(
+  db: Database,
+  target: CentralTarget,
+  work: LongWork,
+  { isPreview }: { isPreview: boolean },
 ): Promise<SyncLinkResult> {
   const centralUrl = centralIdentityUrl(target.url);
   const centralName = describeCentral(target.url);
@@ -56,7 +83,6 @@ export async function linkToCentral(
         await readAppliedMigrations(central),
         centralName,
       );
-      await assertNoLocalData(local);
       const columns = await readTableColumns(central);
       return await inTransaction(
         central,
@@ -64,57 +90,44 @@ export async function linkToCentral(
         async () => {
           const identity = await readServerIdentity(central);
           const centralPosition = await readFeedPosition(central);
-          const totals = await estimatedRows(central);
-          const total = Object.values(totals).reduce((sum, rows) => sum + rows, 0);
-          const rowsCopied: Record<string, number> = {};
-          await inTransaction(local, 'BEGIN', async () => {
-            await markAsSync(local);
-            let done = 0;
-            for (const table of SYNCED_TABLES) {
-              if (work.signal?.aborted) {
-                throw new ServiceError(
-                  'CANCELLED',
-                  'Link cancelled: nothing was copied and the database is not linked.',
-                );
-              }
-              work.progress?.(done, total, `copying ${table}`);
-              const list = columns[table].map((column) => `"${column}"`).join(', ');
-              const source = central.query(copyTo(`COPY (SELECT ${list} FROM ${table}) TO STDOUT`));
-              const sink = local.query(copyFrom(`COPY ${table} (${list}) FROM STDIN`));
-              await pipeline(source, sink, ...(work.signal ? [{ signal: work.signal }] : []));
-              rowsCopied[table] = sink.rowCount;
-              done += sink.rowCount;
-            }
-            // The planner's row counts, now rather than whenever autovacuum gets to it: without them
-            // it takes the full tables for tiny ones and the first sync's set-based joins crawl.
-            await local.query(`ANALYZE ${SYNCED_TABLES.join(', ')}`);
-            // Local changes from here on are the push queue; the copy itself is sync's.
-            const localPosition = await readFeedPosition(local);
-            await local.query(
-              `INSERT INTO sync_link (central_url, central_system_id, central_database, pulled_seq, pulled_open_xids, pushed_seq, pushed_open_xids)
-             VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-              [
-                centralUrl,
-                identity.systemId,
-                identity.database,
-                centralPosition.seq,
-                centralPosition.openXids,
-                localPosition.seq,
-                localPosition.openXids,
-              ],
-            );
-            work.progress?.(done, done, 'linked');
-          });
-          return { centralUrl, rowsCopied };
+          const isMerge = await hasLocalData(local);
+          if (isPreview && !isMerge) {
+            const rowsCopied = await countRows(central);
+            return { centralUrl, isMerge, rowsCopied, ...NOTHING_TO_MERGE };
+          }
+          const total = sumOf(await estimatedRows(central));
+          try {
+            return await inTransaction(local, 'BEGIN', async () => {
+              await markAsSync(local);
+              const outcome = isMerge
+                ? await mergeCentralInto(local, central, columns, total, work)
+                : await copyInto(local, central, columns, total, work);
+              if (isPreview) throw new PreviewDone(outcome);
+              await local.query(
+                `INSERT INTO sync_link (central_url, central_system_id, central_database, pulled_seq, pulled_open_xids, pushed_seq, pushed_open_xids)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+                [
+                  centralUrl,
+                  identity.systemId,
+                  identity.database,
+                  centralPosition.seq,
+                  centralPosition.openXids,
+                  outcome.pushedFrom.seq,
+                  outcome.pushedFrom.openXids,
+                ],
+              );
+              const copied = sumOf(outcome.rowsCopied);
+              work.progress?.(copied, copied, 'linked');
+              return resultOf(centralUrl, isMerge, outcome);
+            });
+          } catch (error) {
+            if (error instanceof PreviewDone) return resultOf(centralUrl, isMerge, error.outcome);
+            throw error;
+          }
         },
       );
     } catch (error) {
-      if ((error as { name?: string }).name === 'AbortError') {
-        throw new ServiceError(
-          'CANCELLED',
-          'Link cancelled: nothing was copied and the database is not linked.',
-        );
-      }
+      if ((error as { name?: string }).name === 'AbortError') throw linkCancelled();
       throw error;
     } finally {
       await central.end().catch(() => undefined);
@@ -122,21 +135,68 @@ export async function linkToCentral(
   });
 }
 
-async function assertNoLocalData(local: pg.ClientBase): Promise<void> {
-  const counts: string[] = [];
+const NOTHING_TO_MERGE = {
+  unchanged: 0,
+  localToPush: 0,
+  conflicts: { collisions: 0, changedOnBoth: 0, deletedOnOneSide: 0, waiting: 0 },
+};
+
+function resultOf(centralUrl: string, isMerge: boolean, outcome: MergeOutcome): SyncLinkResult {
+  const { rowsCopied, unchanged, localToPush, conflicts } = outcome;
+  return { centralUrl, isMerge, rowsCopied, unchanged, localToPush, conflicts };
+}
+
+/** The fast path for an empty database: every central row straight into its table. */
+async function copyInto(
+  local: pg.ClientBase,
+  central: pg.ClientBase,
+  columns: TableColumns,
+  total: number,
+  work: LongWork,
+): Promise<MergeOutcome> {
+  const rowsCopied: Record<string, number> = {};
+  let done = 0;
   for (const table of SYNCED_TABLES) {
-    const { rows } = await local.query<{ count: string }>(
-      `SELECT count(*) FROM (SELECT 1 FROM ${table} LIMIT 1000) t`,
+    work.progress?.(done, total, `copying ${table}`);
+    if (work.signal?.aborted) throw linkCancelled();
+    rowsCopied[table] = await copyCentralTable(
+      central,
+      local,
+      table,
+      columns[table],
+      table,
+      work.signal,
     );
-    const count = Number(rows[0]?.count ?? 0);
-    if (count > 0) counts.push(`${table}: ${count === 1000 ? '1000+' : count}`);
+    done += rowsCopied[table];
   }
-  if (counts.length > 0) {
-    throw new ServiceError(
-      'CONFLICT',
-      `This database already holds LMS data (${counts.join(', ')}), and linking copies the central server into an empty one. Link a new local database (a fresh LMS_DATA_DIR, migrated), or export what you need from this one first.`,
+  // The planner's row counts, now rather than whenever autovacuum gets to it: without them
+  // it takes the full tables for tiny ones and the first sync's set-based joins crawl.
+  await local.query(`ANALYZE ${SYNCED_TABLES.join(', ')}`);
+  // Local changes from here on are the push queue; the copy itself is sync's.
+  return { rowsCopied, ...NOTHING_TO_MERGE, pushedFrom: await readFeedPosition(local) };
+}
+
+async function hasLocalData(local: pg.ClientBase): Promise<boolean> {
+  const { rows } = await local.query<{ has_data: boolean }>(
+    `SELECT ${SYNCED_TABLES.map((table) => `EXISTS (SELECT 1 FROM ${table})`).join(' OR ')} AS has_data`,
+  );
+  return rows[0]?.has_data ?? false;
+}
+
+function sumOf(counts: Record<string, number>): number {
+  return Object.values(counts).reduce((sum, rows) => sum + rows, 0);
+}
+
+/** Each central table's rows, counted (a preview shows exact numbers). */
+async function countRows(central: pg.ClientBase): Promise<Record<string, number>> {
+  const counts: Record<string, number> = {};
+  for (const table of SYNCED_TABLES) {
+    const { rows } = await central.query<{ count: number }>(
+      `SELECT count(*)::int AS count FROM ${table}`,
     );
+    counts[table] = rows[0]?.count ?? 0;
   }
+  return counts;
 }
 
 /** About how many rows each table has (the planner's estimate: counting would read them all twice). */
