@@ -185,6 +185,25 @@ describe.skipIf(!launch.browser)('a quiz’s settings, publishing and deletion',
     });
   });
 
+  it('shows the API’s error beside the lesson when that lesson was deleted meanwhile', async () => {
+    const extra = await createLesson(harness.db, { courseId, title: 'Extra reading' });
+    const before = (await call('quizzes.list', { courseId })).items.find(
+      (quiz) => quiz.title === 'Old quiz',
+    );
+    await page.getByRole('button', { name: 'Edit settings of Old quiz' }).click();
+    const form = dialog('Quiz settings');
+    await form.getByLabel('Lesson').selectOption({ label: '2. Extra reading' });
+    await call('lessons.delete', { id: extra.id, version: 1 });
+    await form.getByRole('button', { name: 'Save settings' }).click();
+    await form.getByText('Lesson must be a lesson of the same course', { exact: true }).waitFor();
+    await form.getByRole('button', { name: 'Cancel' }).click();
+    await form.waitFor({ state: 'hidden' });
+    const after = (await call('quizzes.list', { courseId })).items.find(
+      (quiz) => quiz.title === 'Old quiz',
+    );
+    expect(after).toMatchObject({ version: before?.version, lessonId: null });
+  });
+
   it('publishes and unpublishes a quiz, even after a change under the page', async () => {
     const row = quizRow('Unit check (theirs)');
     // Someone else edits it meanwhile: the switch alone is sent again, overwriting nothing.
