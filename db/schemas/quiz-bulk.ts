@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { cursorSchema, idSchema, pageSchema, versionSchema } from './common';
-import { questionKinds, quizOptionsSchema, textFormatSchema } from './quiz-options';
+import { cursorSchema, dateSchema, idSchema, pageSchema, versionSchema } from './common';
+import { questionKinds, textFormatSchema } from './quiz-options';
 
 /**
  * The question bank's bulk editor: search questions across quizzes, preview an operation on a
@@ -187,22 +187,8 @@ export const bulkApplyInputSchema = z
   .strict();
 export type BulkApplyInput = z.input<typeof bulkApplyInputSchema>;
 
-/** A quiz as an undo puts it back: its options and published flag as they were, if it is still at `version`. */
-export const quizRestoreSchema = z
-  .object({
-    quizId: idSchema,
-    /** The version the write left it at: anything later is someone else's edit, and undo refuses. */
-    version: versionSchema,
-    options: quizOptionsSchema,
-    isPublished: z.boolean(),
-  })
-  .strict();
-export type QuizRestore = z.infer<typeof quizRestoreSchema>;
-
-/** What undoes a write in one step: pass it to `quizzes.bulk.undo`. */
-export const bulkUndoInputSchema = z
-  .object({ quizzes: z.array(quizRestoreSchema).min(1).max(MAX_SELECTION) })
-  .strict();
+/** Undoes an applied operation (or an undo: a redo) by its id, from `quizzes.bulk.apply` or `.recent`. */
+export const bulkUndoInputSchema = z.object({ operationId: idSchema }).strict();
 export type BulkUndoInput = z.input<typeof bulkUndoInputSchema>;
 
 export const bulkWriteResultSchema = z.object({
@@ -210,10 +196,40 @@ export const bulkWriteResultSchema = z.object({
   quizzes: z.array(quizVersionSchema.extend({ title: z.string() })),
   /** Questions changed, added or removed. */
   changedQuestionCount: z.number().int(),
-  /** Undoes this write (an undo's own result undoes the undo); null when nothing was written. */
-  undo: bulkUndoInputSchema.nullable(),
+  /**
+   * The operation as recorded: `quizzes.bulk.undo` with this id undoes it (an undo's own id
+   * redoes the write), from this page or any later one. Null when nothing was written.
+   */
+  operationId: idSchema.nullable(),
 });
 export type BulkWriteResult = z.infer<typeof bulkWriteResultSchema>;
+
+/** What a recorded operation did: applied an operation, or undid (or redid) an earlier one. */
+export const bulkActions = ['apply', 'undo', 'redo'] as const;
+
+export const recentBulkOperationsInputSchema = z
+  .object({ limit: z.number().int().min(1).max(50).default(10) })
+  .strict();
+export type RecentBulkOperationsInput = z.input<typeof recentBulkOperationsInputSchema>;
+
+/** One of the caller's recorded operations, and whether it can still be undone. */
+export const bulkOperationRecordSchema = z.object({
+  id: idSchema,
+  action: z.enum(bulkActions),
+  operation: bulkOperationSchema,
+  quizCount: z.number().int(),
+  questionCount: z.number().int(),
+  createdAt: dateSchema,
+  /**
+   * Why it can't be undone any more: `undone` (it was), `changed` (a quiz it wrote was edited or
+   * deleted since); null when it can.
+   */
+  blockedBy: z.enum(['undone', 'changed']).nullable(),
+});
+export type BulkOperationRecord = z.infer<typeof bulkOperationRecordSchema>;
+
+export const recentBulkOperationsSchema = z.object({ items: z.array(bulkOperationRecordSchema) });
+export type RecentBulkOperations = z.infer<typeof recentBulkOperationsSchema>;
 
 /** On CONFLICT, `current` holds the quizzes someone saved meanwhile (null version: deleted). */
 export const bulkConflictSchema = z.object({

@@ -14,7 +14,6 @@ import {
   type BulkWriteResult,
   type QuestionEditInput,
   type QuestionRow,
-  type QuizRestore,
 } from '../schemas/quiz-bulk';
 import { quizOptionsSchema, type Question, type QuizOptions } from '../schemas/quiz-options';
 import {
@@ -27,7 +26,13 @@ import {
   type QuizSnapshot,
   type QuizState,
 } from './quiz-bulk-operations';
+import {
+  lockBulkOperation,
+  recordBulkOperation,
+  type BulkOperationEntry,
+} from './quiz-bulk-history';
 import { toQuestionRow, type QuizScope } from './quiz-bulk-search';
+import type { LongWork } from './long-work';
 import { ServiceError, staleVersionError } from './service-error';
 import { notFoundError } from './versioned-rows';
 
@@ -36,10 +41,18 @@ import { notFoundError } from './versioned-rows';
  *
  * Apply reads every quiz it touches once (locked, in id order so two editors can't deadlock),
  * checks each against the version its preview saw, computes the new options in JS with the same
- * pure functions the preview used, validates them against the shared schema, and writes them all
- * in ONE statement (`UPDATE … FROM jsonb_to_recordset($1)`), each row still guarded by its
- * version. Three round trips whatever the number of quizzes.
+ * pure functions the preview used, validates them against the shared schema, and writes them
+ * with `UPDATE … FROM jsonb_to_recordset($1)`, each row still guarded by its version: one
+ * statement per chunk of quizzes, so a long apply reports progress and can be cancelled between
+ * chunks (a cancel rolls the one transaction back: nothing is written). It records itself in
+ * `quiz_bulk_operations`; an undo puts back the quizzes as the audit log saw them before.
  */
+
+/**
+ * Quizzes per UPDATE of an apply or undo: chunks small enough for progress worth showing and a
+ * prompt cancel, few enough that the extra statements don't cost the speed of a single one.
+ */
+const WRITE_CHUNK_QUIZZES = 250;
 
 interface QuizRow {
   id: string;
@@ -56,6 +69,26 @@ interface QuizRow {
 interface LoadedQuiz extends QuizSnapshot {
   courseId: string;
   courseTitle: string;
+}
+
+/** FORBIDDEN, naming them, when an instructor's operation reaches quizzes of courses they don't instruct. */
+function assertOwned(
+  rows: readonly { title: string; instructor_id: string | null }[],
+  scope: QuizScope,
+): void {
+  if (scope.instructorId === undefined) return;
+  const foreign = rows.filter((row) => row.instructor_id !== scope.instructorId);
+  if (foreign.length > 0) {
+    throw new ServiceError(
+      'FORBIDDEN',
+      `You can only work on quizzes of courses you instruct, and ${foreign.length === 1 ? 'this one is' : 'these are'} not yours: ${foreign
+        .slice(0, 5)
+        .map((row) => `"${row.title}"`)
+        .join(
+          ', ',
+        )}${foreign.length > 5 ? ', …' : ''}. Leave ${foreign.length === 1 ? 'it' : 'them'} out of the selection.`,
+    );
+  }
 }
 
 /**
@@ -78,20 +111,7 @@ async function readQuizzes(
     [ids],
     transaction,
   );
-  if (scope.instructorId !== undefined) {
-    const foreign = rows.filter((row) => row.instructor_id !== scope.instructorId);
-    if (foreign.length > 0) {
-      throw new ServiceError(
-        'FORBIDDEN',
-        `You can only work on quizzes of courses you instruct, and ${foreign.length === 1 ? 'this one is' : 'these are'} not yours: ${foreign
-          .slice(0, 5)
-          .map((row) => `"${row.title}"`)
-          .join(
-            ', ',
-          )}${foreign.length > 5 ? ', …' : ''}. Leave ${foreign.length === 1 ? 'it' : 'them'} out of the selection.`,
-      );
-    }
-  }
+  assertOwned(rows, scope);
   const quizzes = new Map<string, LoadedQuiz>();
   const broken: string[] = [];
   for (const row of rows) {
@@ -138,10 +158,13 @@ function assertAllFound(ids: readonly string[], quizzes: ReadonlyMap<string, unk
 /** CONFLICT listing each quiz whose version moved on (or that vanished) since the caller read it. */
 function conflictError(conflicts: BulkConflict['quizzes'], doing: string): ServiceError {
   const titles = conflicts.map((quiz) => `"${quiz.title ?? quiz.quizId}"`);
+  const listed = `${titles.slice(0, 5).join(', ')}${titles.length > 5 ? ', …' : ''}`;
   const current: BulkConflict = { quizzes: conflicts };
   return new ServiceError(
     'CONFLICT',
-    `Nothing was ${doing}: ${conflicts.length === 1 ? 'a quiz was' : `${conflicts.length} quizzes were`} changed by someone else meanwhile (${titles.slice(0, 5).join(', ')}${titles.length > 5 ? ', …' : ''}). Review them and preview again.`,
+    doing === 'undone'
+      ? `Nothing was undone: ${conflicts.length === 1 ? 'a quiz was' : `${conflicts.length} quizzes were`} edited or deleted after the operation (${listed}), and undoing it would overwrite those edits. Undo the later changes first, or correct the questions by hand.`
+      : `Nothing was ${doing}: ${conflicts.length === 1 ? 'a quiz was' : `${conflicts.length} quizzes were`} changed by someone else meanwhile (${listed}). Review them and preview again.`,
     { current },
   );
 }
@@ -305,13 +328,16 @@ export async function previewBulkOperation(
 /**
  * Applies an operation in the caller's transaction: nothing unless every quiz it reads is still at
  * the version its preview saw (else CONFLICT listing those that moved on) and every result fits
- * the schema (else VALIDATION). Returns the new versions and what undoes it.
+ * the schema (else VALIDATION). Reports progress in quizzes written, and stops between chunks
+ * when `work.signal` aborts (the caller's transaction then rolls back: nothing is written).
+ * Returns the new versions and the recorded operation's id, which `undoBulkOperation` takes.
  */
 export async function applyBulkOperation(
   db: Database,
   input: BulkApplyInput,
   scope: QuizScope,
   transaction: Transaction,
+  work: LongWork = {},
 ): Promise<BulkWriteResult> {
   const { selection, operation, expectedVersions } = bulkApplyInputSchema.parse(input);
   const ids = quizzesRead(selection, operation);
@@ -330,6 +356,7 @@ export async function applyBulkOperation(
       { fields: { expectedVersions: 'must list every quiz the preview returned' } },
     );
   }
+  work.progress?.(0, ids.length, 'Reading quizzes');
   const quizzes = await readQuizzes(db, ids, { lock: true, scope }, transaction);
   const conflicts = versionConflicts(expected, quizzes);
   if (conflicts.length > 0) throw conflictError(conflicts, 'applied');
@@ -349,62 +376,166 @@ export async function applyBulkOperation(
       isPublished: state.isPublished,
     });
   }
-  return finishWrite(db, quizzes, writes, changedQuestionCount, 'applied', transaction);
-}
-
-/** Writes, then answers with the new versions and the restore of every quiz as it was read. */
-async function finishWrite(
-  db: Database,
-  before: ReadonlyMap<string, QuizSnapshot>,
-  writes: readonly QuizWrite[],
-  changedQuestionCount: number,
-  doing: string,
-  transaction: Transaction,
-): Promise<BulkWriteResult> {
-  if (writes.length === 0) return { quizzes: [], changedQuestionCount: 0, undo: null };
-  const written = await writeQuizzes(db, writes, doing, transaction);
-  const quizzes = writes.map((write) => {
-    const after = written.get(write.id);
-    if (!after) throw new Error(`quiz ${write.id} was not written`);
-    return { quizId: write.id, version: after.version, title: after.title };
-  });
-  const undo: QuizRestore[] = quizzes.map(({ quizId, version }) => {
-    const quiz = before.get(quizId);
-    if (!quiz) throw new Error(`quiz ${quizId} was written but not read`);
-    return { quizId, version, options: quiz.options, isPublished: quiz.isPublished };
-  });
-  return { quizzes, changedQuestionCount, undo: { quizzes: undo } };
+  if (writes.length === 0) return { quizzes: [], changedQuestionCount: 0, operationId: null };
+  const written = await inChunks(writes, 'Writing quizzes', work, async (chunk) => [
+    ...(await writeQuizzes(db, chunk, 'applied', transaction)),
+  ]);
+  return finishWrite(
+    db,
+    writes.map((write) => write.id),
+    new Map(written),
+    { action: 'apply', operation, undoesId: null, questionCount: changedQuestionCount },
+    work,
+    transaction,
+  );
 }
 
 /**
- * Puts quizzes back as an apply found them, if each is still at the version that apply left it
- * at; else CONFLICT listing those edited since, and nothing changes. Its own result undoes it.
+ * Runs `step` on `items` a chunk at a time, reporting `message` with how many are done of all,
+ * and stopping before each chunk, and after the last, once `work.signal` aborts.
+ */
+async function inChunks<T, R>(
+  items: readonly T[],
+  message: string,
+  work: LongWork,
+  step: (chunk: T[]) => Promise<R[]>,
+): Promise<R[]> {
+  const results: R[] = [];
+  work.progress?.(0, items.length, message);
+  for (let start = 0; start < items.length; start += WRITE_CHUNK_QUIZZES) {
+    work.signal?.throwIfAborted();
+    const chunk = items.slice(start, start + WRITE_CHUNK_QUIZZES);
+    results.push(...(await step(chunk)));
+    work.progress?.(start + chunk.length, items.length, message);
+  }
+  work.signal?.throwIfAborted();
+  return results;
+}
+
+/** Records a finished write and answers with each quiz at its new version, in `order`. */
+async function finishWrite(
+  db: Database,
+  order: readonly string[],
+  written: ReadonlyMap<string, { version: number; title: string }>,
+  entry: Omit<BulkOperationEntry, 'quizzes'>,
+  work: LongWork,
+  transaction: Transaction,
+): Promise<BulkWriteResult> {
+  const quizzes = order.map((quizId) => {
+    const after = written.get(quizId);
+    if (!after) throw new Error(`quiz ${quizId} was not written`);
+    return { quizId, version: after.version, title: after.title };
+  });
+  const operationId = await recordBulkOperation(
+    db,
+    { ...entry, quizzes: quizzes.map(({ quizId, version }) => ({ quizId, version })) },
+    transaction,
+  );
+  work.signal?.throwIfAborted();
+  return { quizzes, changedQuestionCount: entry.questionCount, operationId };
+}
+
+/** Quizzes locked in id order, with just what an undo checks: their title, version and course's instructor. */
+async function lockQuizVersions(
+  db: Database,
+  ids: readonly string[],
+  scope: QuizScope,
+  transaction: Transaction,
+): Promise<Map<string, { title: string; version: number }>> {
+  const rows = await db.select<{
+    id: string;
+    title: string;
+    version: number;
+    instructor_id: string | null;
+  }>(
+    `SELECT q.id, q.title, q.version, c.instructor_id
+       FROM quizzes q JOIN courses c ON c.id = q.course_id
+      WHERE q.id = ANY($1::uuid[])
+      ORDER BY q.id FOR UPDATE OF q`,
+    [ids],
+    transaction,
+  );
+  assertOwned(rows, scope);
+  return new Map(rows.map((row) => [row.id, row]));
+}
+
+/**
+ * Puts quizzes back as the audit log recorded them just before the operation's transaction:
+ * options and published flag, exactly as stored then.
+ */
+async function restoreFromHistory(
+  db: Database,
+  operationId: string,
+  quizIds: readonly string[],
+  transaction: Transaction,
+): Promise<[string, { version: number; title: string }][]> {
+  const rows = await db.select<{ id: string; version: number; title: string }>(
+    `UPDATE quizzes AS q
+        SET options = before.snapshot -> 'options',
+            is_published = (before.snapshot ->> 'is_published')::boolean
+       FROM (SELECT DISTINCT ON (a.record_id) a.record_id, a.before AS snapshot
+               FROM quiz_bulk_operations o
+               JOIN audit_log a ON a.txid = o.txid AND a.created_at = o.created_at
+              WHERE o.id = $1 AND a.table_name = 'quizzes' AND a.action = 'UPDATE'
+                AND a.record_id = ANY($2::uuid[])
+              ORDER BY a.record_id, a.seq) AS before
+      WHERE q.id = before.record_id
+     RETURNING q.id, q.version, q.title`,
+    [operationId, quizIds],
+    transaction,
+  );
+  if (rows.length !== quizIds.length) {
+    throw new ServiceError(
+      'CONFLICT',
+      `The audit history has no record of how ${quizIds.length - rows.length} of these quizzes were before the operation, so it can't be undone: nothing was changed.`,
+    );
+  }
+  return rows.map((row) => [row.id, { version: row.version, title: row.title }]);
+}
+
+/**
+ * Undoes a recorded operation (an undo too: that redoes it) in the caller's transaction: every
+ * quiz it wrote goes back to how the audit log saw it before, if each is still at the version the
+ * operation left it; else CONFLICT listing those edited or deleted since, and nothing changes.
+ * Long work like an apply: progress in quizzes restored, cancel between chunks.
  */
 export async function undoBulkOperation(
   db: Database,
   input: BulkUndoInput,
   scope: QuizScope,
   transaction: Transaction,
+  work: LongWork = {},
 ): Promise<BulkWriteResult> {
-  const { quizzes: restores } = bulkUndoInputSchema.parse(input);
-  const expected = new Map(restores.map((restore) => [restore.quizId, restore.version]));
-  const quizzes = await readQuizzes(db, [...expected.keys()], { lock: true, scope }, transaction);
-  const conflicts = versionConflicts(expected, quizzes);
+  const { operationId } = bulkUndoInputSchema.parse(input);
+  const undone = await lockBulkOperation(db, operationId, transaction);
+  const ids = undone.quizzes.map((quiz) => quiz.quizId);
+  work.progress?.(0, ids.length, 'Checking quizzes');
+  const now = await lockQuizVersions(db, ids, scope, transaction);
+  if (undone.undoneById !== null) {
+    throw new ServiceError(
+      'CONFLICT',
+      'Nothing was undone: this operation was undone already. Undo that undo to redo it.',
+    );
+  }
+  const expected = new Map(undone.quizzes.map((quiz) => [quiz.quizId, quiz.version]));
+  const conflicts = versionConflicts(expected, now);
   if (conflicts.length > 0) throw conflictError(conflicts, 'undone');
-  let changedQuestionCount = 0;
-  const writes = restores.map((restore) => {
-    const quiz = quizzes.get(restore.quizId);
-    if (quiz) {
-      changedQuestionCount += changesOf(quiz, restore).filter((change) => change.questionId).length;
-    }
-    return {
-      id: restore.quizId,
-      version: restore.version,
-      options: restore.options,
-      isPublished: restore.isPublished,
-    };
-  });
-  return finishWrite(db, quizzes, writes, changedQuestionCount, 'undone', transaction);
+  const restored = await inChunks(ids, 'Restoring quizzes', work, (chunk) =>
+    restoreFromHistory(db, undone.id, chunk, transaction),
+  );
+  return finishWrite(
+    db,
+    ids,
+    new Map(restored),
+    {
+      action: undone.action === 'undo' ? 'redo' : 'undo',
+      operation: undone.operation,
+      undoesId: undone.id,
+      questionCount: undone.questionCount,
+    },
+    work,
+    transaction,
+  );
 }
 
 /**

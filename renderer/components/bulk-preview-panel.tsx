@@ -1,6 +1,8 @@
 import { Alert, Badge, Button, Group, List, Paper, Stack, Text, Title } from '@mantine/core';
 import { useEffect, useRef } from 'react';
+import type { ApiProgress } from '../../electron/api/contract';
 import type { BulkPreview } from '../hooks/use-question-bank';
+import { LongCallProgress } from './long-call-progress';
 import classes from './bulk-preview-panel.module.css';
 
 /** The most changes listed: enough to check the pattern did what was meant, cheap to draw. */
@@ -18,16 +20,21 @@ function shown(value: unknown): string {
 
 interface BulkPreviewPanelProps {
   preview: BulkPreview;
-  isApplying: boolean;
+  /** The apply under way, with its latest progress; null when none is. */
+  applying: { progress: ApiProgress | null } | null;
   onApply: () => void;
+  /** Stops the apply under way: nothing is written. */
+  onCancelApply: () => void;
+  /** Puts the preview away. */
   onCancel: () => void;
 }
 
 /** What an operation would change, question by question with before and after; Apply does exactly that. */
 export function BulkPreviewPanel({
   preview,
-  isApplying,
+  applying,
   onApply,
+  onCancelApply,
   onCancel,
 }: BulkPreviewPanelProps) {
   const questionChanges = preview.changes.filter((change) => change.questionId !== null).length;
@@ -119,14 +126,23 @@ export function BulkPreviewPanel({
             )}
           </div>
         )}
-        <Group>
-          <Button onClick={onApply} disabled={!canApply} loading={isApplying}>
-            Apply {plural(preview.changes.length, 'change', 'changes')}
-          </Button>
-          <Button variant="default" onClick={onCancel}>
-            Cancel
-          </Button>
-        </Group>
+        {applying ? (
+          <LongCallProgress
+            label="Apply progress"
+            progress={applying.progress}
+            expectedTotal={preview.quizCount}
+            onCancel={onCancelApply}
+          />
+        ) : (
+          <Group>
+            <Button onClick={onApply} disabled={!canApply}>
+              Apply {plural(preview.changes.length, 'change', 'changes')}
+            </Button>
+            <Button variant="default" onClick={onCancel}>
+              Cancel
+            </Button>
+          </Group>
+        )}
       </Stack>
     </Paper>
   );

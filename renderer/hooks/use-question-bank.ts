@@ -1,13 +1,15 @@
-import { useMutation, useQueryClient, type InfiniteData } from '@tanstack/react-query';
+import { useMutation, useQuery, useQueryClient, type InfiniteData } from '@tanstack/react-query';
 import { request } from '../api';
 import { conflictCurrent } from '../conflicts';
 import { contract, type ChannelInput, type ChannelOutput } from '../../electron/api/contract';
 import { useKeysetList, type KeysetPage } from './use-keyset-list';
+import { useLongCall } from './use-long-call';
 
 export type QuestionRow = ChannelOutput<'quizzes.bulk.search'>['items'][number];
 export type BulkOperation = ChannelInput<'quizzes.bulk.preview'>['operation'];
 export type BulkPreview = ChannelOutput<'quizzes.bulk.preview'>;
 export type BulkWriteResult = ChannelOutput<'quizzes.bulk.apply'>;
+export type BulkOperationRecord = ChannelOutput<'quizzes.bulk.recent'>['items'][number];
 export type QuestionRef = { quizId: string; questionId: string };
 export type QuestionKind = NonNullable<ChannelInput<'quizzes.bulk.search'>['kind']>;
 
@@ -98,16 +100,34 @@ export function useBulkPreview() {
   });
 }
 
-/** After a write every loaded search and quiz is read again: rows moved, vanished or changed. */
+const RECENT_KEY = 'quizzes.bulk.recent';
+/** How many of one's latest operations the page offers to undo. */
+const RECENT_COUNT = 5;
+
+/** The signed-in person's latest bulk operations, as the database recorded them: undo outlives the page. */
+export function useRecentBulkOperations() {
+  return useQuery({
+    queryKey: [RECENT_KEY],
+    queryFn: () => request('quizzes.bulk.recent', { limit: RECENT_COUNT }),
+  });
+}
+
+/**
+ * A write as long work (progress in quizzes, Cancel rolls it all back). After it, or a failure,
+ * every loaded search, quiz and the list of recent operations is read again: rows moved, vanished
+ * or changed, and an undo may no longer be possible.
+ */
 function useBulkWrite<C extends 'quizzes.bulk.apply' | 'quizzes.bulk.undo'>(channel: C) {
   const client = useQueryClient();
-  return useMutation({
-    mutationFn: (input: ChannelInput<C>) => request(channel, input),
-    onSettled: async () => {
-      await client.invalidateQueries({ queryKey: [SEARCH_KEY] });
-      await client.invalidateQueries({ queryKey: ['quizzes.get'] });
-      await client.invalidateQueries({ queryKey: ['quizzes.list'] });
-    },
+  const refresh = async (): Promise<void> => {
+    await client.invalidateQueries({ queryKey: [SEARCH_KEY] });
+    await client.invalidateQueries({ queryKey: [RECENT_KEY] });
+    await client.invalidateQueries({ queryKey: ['quizzes.get'] });
+    await client.invalidateQueries({ queryKey: ['quizzes.list'] });
+  };
+  return useLongCall((input: ChannelInput<C>, hooks) => request(channel, input, hooks), {
+    onSuccess: refresh,
+    onError: refresh,
   });
 }
 

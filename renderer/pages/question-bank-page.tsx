@@ -14,6 +14,7 @@ import {
 import { useDebouncedValue } from '@mantine/hooks';
 import { notifications } from '@mantine/notifications';
 import { useCallback, useMemo, useState } from 'react';
+import { counted } from '../format';
 import { ApiCallError } from '../api';
 import { BulkOperationForm } from '../components/bulk-operation-form';
 import { BulkPreviewPanel } from '../components/bulk-preview-panel';
@@ -28,6 +29,7 @@ import {
 } from '../components/question-columns';
 import { ExportQuestionsButton } from '../components/question-export-dialog';
 import { ImportQuestionsButton } from '../components/question-import-dialog';
+import { RecentBulkOperations } from '../components/recent-bulk-operations';
 import { useCoursesList } from '../hooks/use-courses-list';
 import {
   currentRowOf,
@@ -37,6 +39,7 @@ import {
   useBulkUndo,
   useEditQuestion,
   useQuestionSearch,
+  useRecentBulkOperations,
   type BulkOperation,
   type BulkPreview,
   type BulkWriteResult,
@@ -49,8 +52,8 @@ import type { PageProps } from './app-pages';
 
 /** Waits this long after the last keystroke before searching. */
 const SEARCH_DEBOUNCE_MS = 250;
-/** How long the Undo of an applied operation stays on screen. */
-const UNDO_WINDOW_MS = 20_000;
+/** How long the notice of an applied operation, with its Undo, stays on screen. */
+const UNDO_NOTICE_MS = 20_000;
 
 const KIND_OPTIONS: { value: QuestionKind | ''; label: string }[] = [
   { value: '', label: 'All kinds' },
@@ -92,55 +95,34 @@ function QuizFilter({
   );
 }
 
-/** The undo of a write, offered in a notification; its own result offers to redo. */
-function useUndoNotice() {
-  const undo = useBulkUndo();
-  const offer = useCallback(
-    (result: BulkWriteResult, title: string): void => {
-      if (!result.undo) return;
-      const token = result.undo;
-      const id = `bulk-${Date.now()}`;
-      notifications.show({
-        id,
-        title,
-        autoClose: UNDO_WINDOW_MS,
-        message: (
-          <Group justify="space-between" wrap="nowrap">
-            <Text size="sm">
-              {result.changedQuestionCount.toLocaleString()} question
-              {result.changedQuestionCount === 1 ? '' : 's'} in {result.quizzes.length} quiz
-              {result.quizzes.length === 1 ? '' : 'zes'} changed.
-            </Text>
-            <Button
-              size="compact-sm"
-              variant="light"
-              onClick={() => {
-                notifications.hide(id);
-                undo.mutate(token, {
-                  onSuccess: (undone) =>
-                    notifications.show({
-                      title: 'Undone',
-                      message: `${undone.quizzes.length} quiz${undone.quizzes.length === 1 ? '' : 'zes'} put back as they were.`,
-                    }),
-                  onError: (error) =>
-                    notifications.show({
-                      color: 'red',
-                      title: "Couldn't undo",
-                      message: errorMessage(error),
-                      autoClose: false,
-                    }),
-                });
-              }}
-            >
-              Undo
-            </Button>
-          </Group>
-        ),
-      });
-    },
-    [undo],
-  );
-  return offer;
+/** Offers, in a notification, to undo a write just done (the recent operations list offers it for longer). */
+function offerUndo(result: BulkWriteResult, onUndo: (operationId: string) => void): void {
+  const { operationId } = result;
+  if (operationId === null) return;
+  const id = `bulk-${operationId}`;
+  notifications.show({
+    id,
+    title: 'Changes applied',
+    autoClose: UNDO_NOTICE_MS,
+    message: (
+      <Group justify="space-between" wrap="nowrap">
+        <Text size="sm">
+          {counted(result.changedQuestionCount, 'question', 'questions')} in{' '}
+          {counted(result.quizzes.length, 'quiz', 'quizzes')} changed.
+        </Text>
+        <Button
+          size="compact-sm"
+          variant="light"
+          onClick={() => {
+            notifications.hide(id);
+            onUndo(operationId);
+          }}
+        >
+          Undo
+        </Button>
+      </Group>
+    ),
+  });
 }
 
 /**
@@ -171,7 +153,9 @@ export function QuestionBankPage({ isReadOnly }: PageProps) {
   const edit = useEditQuestion();
   const preview = useBulkPreview();
   const apply = useBulkApply();
-  const offerUndo = useUndoNotice();
+  const undo = useBulkUndo();
+  const recent = useRecentBulkOperations();
+  const [undoingId, setUndoingId] = useState<string | null>(null);
   const [previewed, setPreviewed] = useState<{
     operation: BulkOperation;
     selection: { quizId: string; questionId: string }[];
@@ -238,8 +222,23 @@ export function QuestionBankPage({ isReadOnly }: PageProps) {
       {
         onSuccess: (result) => {
           setPreviewed(null);
-          offerUndo(result, 'Changes applied');
+          offerUndo(result, runUndo);
         },
+      },
+    );
+  };
+
+  const runUndo = (operationId: string): void => {
+    setUndoingId(operationId);
+    undo.mutate(
+      { operationId },
+      {
+        onSuccess: (undone) =>
+          notifications.show({
+            title: 'Undone',
+            message: `${counted(undone.quizzes.length, 'quiz', 'quizzes')} put back as ${undone.quizzes.length === 1 ? 'it was' : 'they were'}.`,
+          }),
+        onSettled: () => setUndoingId(null),
       },
     );
   };
@@ -419,11 +418,22 @@ export function QuestionBankPage({ isReadOnly }: PageProps) {
               {previewed && (
                 <BulkPreviewPanel
                   preview={previewed.result}
-                  isApplying={apply.isPending}
+                  applying={apply.isPending ? { progress: apply.progress } : null}
                   onApply={runApply}
+                  onCancelApply={apply.cancel}
                   onCancel={() => setPreviewed(null)}
                 />
               )}
+              <RecentBulkOperations
+                operations={recent.data?.items}
+                loadError={recent.error}
+                undoing={
+                  undoingId === null ? null : { operationId: undoingId, progress: undo.progress }
+                }
+                undoError={undo.error}
+                onUndo={(record) => runUndo(record.id)}
+                onCancelUndo={undo.cancel}
+              />
             </Stack>
           </Paper>
         )}

@@ -7,6 +7,7 @@ import { callOk } from '../support/api-results';
 import {
   channelsWithoutExample,
   exampleInput,
+  exampleBulkOperationId,
   exampleProfileId,
   type ExampleContext,
 } from '../support/channel-examples';
@@ -105,11 +106,13 @@ function sessionFor(caller: Caller): string | null {
 }
 
 async function freshContext(): Promise<ExampleContext> {
+  const world = await buildWorld(api.db, ownerId);
   return {
-    world: await buildWorld(api.db, ownerId),
+    world,
     staff: { email: SIGN_IN_EMAIL, password: TEST_PASSWORD },
     latestMigration,
     profileId: await exampleProfileId(api.profiles),
+    bulkOperationId: await exampleBulkOperationId(api.db, world),
   };
 }
 

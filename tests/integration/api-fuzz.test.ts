@@ -3,7 +3,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { channels, contract, type Channel } from '../../electron/api/contract';
 import { createApiHarness, TEST_PASSWORD, type ApiHarness } from '../support/api-harness';
 import { callOk } from '../support/api-results';
-import { exampleInput, exampleProfileId, type ExampleContext } from '../support/channel-examples';
+import {
+  exampleBulkOperationId,
+  exampleInput,
+  exampleProfileId,
+  type ExampleContext,
+} from '../support/channel-examples';
 import { hostilePayloads, nestedValue } from '../support/hostile-payloads';
 import { buildWorld } from '../support/lms-world';
 import { tableChecksums, type TableChecksums } from '../support/table-checksum';
@@ -51,11 +56,13 @@ afterAll(() => api.close());
 
 /** A world of its own per channel, so a payload that happens to delete its rows spoils no other channel's run. */
 async function freshContext(): Promise<ExampleContext> {
+  const world = await buildWorld(api.db, ownerId);
   return {
-    world: await buildWorld(api.db, ownerId),
+    world,
     staff: { email: SIGN_IN_EMAIL, password: TEST_PASSWORD },
     latestMigration,
     profileId: await exampleProfileId(api.profiles),
+    bulkOperationId: await exampleBulkOperationId(api.db, world),
   };
 }
 

@@ -551,71 +551,6 @@ describe('concurrent editors', () => {
   });
 });
 
-describe('quizzes.bulk.undo', () => {
-  it('restores every touched quiz exactly as it was, and its result redoes the write', async () => {
-    const source = await quizWith([single('q1', 'Moving'), single('q2', 'Staying')]);
-    const target = await quizWith([single('t1', 'Target')]);
-    const before = [await storedQuiz(source.id), await storedQuiz(target.id)];
-    const { applied } = await previewAndApply(instructor, refs(source.id, 'q1'), {
-      kind: 'moveTo',
-      targetQuizId: target.id,
-    });
-    if (!applied.undo) throw new Error('the move wrote nothing');
-    const undone = await as(instructor, 'quizzes.bulk.undo', applied.undo);
-    const after = [await storedQuiz(source.id), await storedQuiz(target.id)];
-    expect(after.map((row) => row.options)).toEqual(before.map((row) => row.options));
-    expect(after.map((row) => row.version)).toEqual([3, 3]);
-    if (!undone.undo) throw new Error('the undo wrote nothing');
-    await as(instructor, 'quizzes.bulk.undo', undone.undo);
-    expect((await questionsOf(target.id)).map((q) => q.id)).toEqual(['t1', 'q1']);
-  });
-
-  it('restores published flags', async () => {
-    const quiz = await quizWith([single('q1', 'One')]);
-    const { applied } = await previewAndApply(instructor, refs(quiz.id, 'q1'), {
-      kind: 'setPublished',
-      isPublished: true,
-    });
-    if (!applied.undo) throw new Error('nothing written');
-    await as(instructor, 'quizzes.bulk.undo', applied.undo);
-    expect((await storedQuiz(quiz.id)).is_published).toBe(false);
-  });
-
-  it('is a CONFLICT, changing nothing, once a quiz was edited after the apply', async () => {
-    const edited = await quizWith([single('q1', 'teh one')]);
-    const untouched = await quizWith([single('q1', 'teh two')]);
-    const { applied } = await previewAndApply(
-      instructor,
-      [...refs(edited.id, 'q1'), ...refs(untouched.id, 'q1')],
-      { kind: 'replace', find: 'teh', replaceWith: 'the' },
-    );
-    if (!applied.undo) throw new Error('nothing written');
-    await as(instructor, 'quizzes.update', { id: edited.id, version: 2, title: 'Renamed' });
-    const error = await failure(instructor, 'quizzes.bulk.undo', applied.undo);
-    expect(error.code).toBe('CONFLICT');
-    expect(bulkConflictSchema.parse(error.current).quizzes).toEqual([
-      { quizId: edited.id, title: 'Renamed', expectedVersion: 2, currentVersion: 3 },
-    ]);
-    expect((await questionsOf(untouched.id))[0]?.text).toBe('the two');
-  });
-
-  it('refuses options that do not fit the schema', async () => {
-    const quiz = await quizWith([single('q1', 'One')]);
-    const error = await failure(instructor, 'quizzes.bulk.undo', {
-      quizzes: [
-        {
-          quizId: quiz.id,
-          version: 1,
-          isPublished: false,
-          options: { questions: [{ id: 'q1', kind: 'single', text: 'x', choices: [] }] },
-        },
-      ],
-    } as unknown as ChannelInput<'quizzes.bulk.undo'>);
-    expect(error.code).toBe('VALIDATION');
-    expect((await storedQuiz(quiz.id)).version).toBe(1);
-  });
-});
-
 describe('ownership', () => {
   it("refuses an instructor's operation on another instructor's quiz, changing nothing", async () => {
     const mine = await quizWith([single('q1', 'Mine')]);
@@ -646,10 +581,6 @@ describe('ownership', () => {
       operation: { kind: 'moveTo', targetQuizId: theirs.id },
     });
     expect(moveInto.code).toBe('FORBIDDEN');
-    const undo = await failure(instructor, 'quizzes.bulk.undo', {
-      quizzes: [{ quizId: theirs.id, version: 1, isPublished: false, options: { questions: [] } }],
-    });
-    expect(undo.code).toBe('FORBIDDEN');
     const edit = await failure(instructor, 'quizzes.bulk.editQuestion', {
       quizId: theirs.id,
       version: 1,

@@ -1,6 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { channels, type Channel, type ChannelInput } from '../../electron/api/contract';
+import type { Database } from '../../db/connection';
 import type { ProfileStore } from '../../db/profiles/profile-store';
+import { applyBulkOperation } from '../../db/services/quiz-bulk-apply';
+import { createQuiz } from './lms-factories';
 import type { LmsWorld, VersionedRef } from './lms-world';
 
 /** What an example input may refer to besides the world's rows. */
@@ -12,6 +15,8 @@ export interface ExampleContext {
   latestMigration: string;
   /** A saved connection profile of the router's computer. */
   profileId: string;
+  /** A bulk operation applied to a quiz of the world's course, of its own, that can be undone. */
+  bulkOperationId: string;
 }
 
 /** A saved profile for the examples that need one, under a name no other world uses. */
@@ -25,6 +30,27 @@ export async function exampleProfileId(profiles: ProfileStore): Promise<string> 
     sslMode: 'verify-full',
   });
   return saved.id;
+}
+
+/** Applies a bulk operation to a new quiz of the world's course (leaving the world's own quiz alone). */
+export async function exampleBulkOperationId(db: Database, world: LmsWorld): Promise<string> {
+  const quiz = await createQuiz(db, { courseId: world.course.id });
+  const applied = await db.withTransaction(
+    { actorId: null, actorIp: null, source: 'app' },
+    (transaction) =>
+      applyBulkOperation(
+        db,
+        {
+          selection: [{ quizId: quiz.id, questionId: 'q1' }],
+          operation: { kind: 'setPoints', points: 2 },
+          expectedVersions: [{ quizId: quiz.id, version: 1 }],
+        },
+        {},
+        transaction,
+      ),
+  );
+  if (applied.operationId === null) throw new Error('the example bulk operation wrote nothing');
+  return applied.operationId;
 }
 
 /** One valid input per channel, built from a fresh world; the type insists that none is missing. */
@@ -130,21 +156,8 @@ export const channelExamples: ChannelExamples = {
     operation: { kind: 'setPoints', points: 3 },
     expectedVersions: [{ quizId: world.quiz.id, version: world.quiz.version }],
   }),
-  // An undo of a write that left the quiz at its current version: puts back these options.
-  'quizzes.bulk.undo': ({ world }) => ({
-    quizzes: [
-      {
-        quizId: world.quiz.id,
-        version: world.quiz.version,
-        isPublished: false,
-        options: {
-          questions: [
-            { id: world.quiz.questionId, kind: 'true_false', text: 'Restored.', answer: true },
-          ],
-        },
-      },
-    ],
-  }),
+  'quizzes.bulk.undo': ({ bulkOperationId }) => ({ operationId: bulkOperationId }),
+  'quizzes.bulk.recent': () => ({ limit: 5 }),
   'quizzes.bulk.editQuestion': ({ world }) => ({
     quizId: world.quiz.id,
     version: world.quiz.version,

@@ -8,6 +8,8 @@ import {
   questionPageSchema,
   questionRowSchema,
   questionSearchInputSchema,
+  recentBulkOperationsInputSchema,
+  recentBulkOperationsSchema,
 } from '../../../db/schemas/quiz-bulk';
 import { anyStaff, channel, courseEditors } from '../channel';
 
@@ -30,19 +32,30 @@ export const quizBulkChannels = {
     roles: courseEditors,
     ownsEveryQuiz: true,
   }),
-  /** Applies an operation in one transaction if no quiz moved on since its preview; returns its undo. */
+  /**
+   * Applies an operation in one transaction if no quiz moved on since its preview, and records it;
+   * progress in quizzes written, cancel rolls it all back. Returns the id that undoes it.
+   */
   'quizzes.bulk.apply': channel({
     input: bulkApplyInputSchema,
     output: bulkWriteResultSchema,
     roles: courseEditors,
     ownsEveryQuiz: true,
+    isLong: true,
   }),
-  /** Puts quizzes back as an apply found them, unless edited since. */
+  /** Puts quizzes back as a recorded operation found them (from the audit log), unless edited since. */
   'quizzes.bulk.undo': channel({
     input: bulkUndoInputSchema,
     output: bulkWriteResultSchema,
     roles: courseEditors,
     ownsEveryQuiz: true,
+    isLong: true,
+  }),
+  /** The caller's latest recorded operations, newest first, each saying whether it can be undone. */
+  'quizzes.bulk.recent': channel({
+    input: recentBulkOperationsInputSchema,
+    output: recentBulkOperationsSchema,
+    roles: courseEditors,
   }),
   /** Edits one question's text, points, feedback or tags in place, against its quiz's version. */
   'quizzes.bulk.editQuestion': channel({

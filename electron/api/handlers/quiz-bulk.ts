@@ -5,6 +5,7 @@ import {
   previewBulkOperation,
   undoBulkOperation,
 } from '../../../db/services/quiz-bulk-apply';
+import { recentBulkOperations } from '../../../db/services/quiz-bulk-history';
 import { searchQuestions, type QuizScope } from '../../../db/services/quiz-bulk-search';
 import { actorOf, type HandlerTable } from './handler';
 
@@ -13,6 +14,7 @@ type QuizBulkChannel =
   | 'quizzes.bulk.preview'
   | 'quizzes.bulk.apply'
   | 'quizzes.bulk.undo'
+  | 'quizzes.bulk.recent'
   | 'quizzes.bulk.editQuestion';
 
 /** An instructor reaches the quizzes of their own courses; admins and support every quiz. */
@@ -26,8 +28,10 @@ export const quizBulkHandlers: HandlerTable<QuizBulkChannel> = {
   'quizzes.bulk.preview': (input, context) =>
     previewBulkOperation(context.db, input, scopeOf(actorOf(context)), context.transaction),
   'quizzes.bulk.apply': (input, context) =>
-    applyBulkOperation(context.db, input, scopeOf(actorOf(context)), context.transaction),
+    applyBulkOperation(context.db, input, scopeOf(actorOf(context)), context.transaction, context),
   'quizzes.bulk.undo': (input, context) =>
-    undoBulkOperation(context.db, input, scopeOf(actorOf(context)), context.transaction),
+    undoBulkOperation(context.db, input, scopeOf(actorOf(context)), context.transaction, context),
+  'quizzes.bulk.recent': (input, context) =>
+    recentBulkOperations(context.db, actorOf(context).id, input, context.transaction),
   'quizzes.bulk.editQuestion': (input, { db, transaction }) => editQuestion(db, input, transaction),
 };
