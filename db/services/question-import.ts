@@ -15,6 +15,7 @@ import {
   type Question,
   type QuizOptions,
 } from '../schemas/quiz-options';
+import { findUnstorableCharacters } from '../schemas/storable-text';
 import type { LongWork } from './long-work';
 import type { QuestionDraft } from './question-formats/question-file';
 import { guessQuestionFormat, questionFileFormats } from './question-formats/registry';
@@ -125,7 +126,10 @@ export async function importQuestions(
   const { format, reason } = chooseFormat(input);
   const parsed = questionFileFormats[format].parse(input.content);
   options.signal?.throwIfAborted();
-  const problems = parsed.problems.filter((problem) => !(input.skipUnsupported && problem.feature));
+  const problems = [
+    ...findUnstorableCharacters(input.content),
+    ...parsed.problems.filter((problem) => !(input.skipUnsupported && problem.feature)),
+  ];
   const skipped = input.skipUnsupported ? parsed.problems.filter((problem) => problem.feature) : [];
   const notes = [...parsed.notes];
 

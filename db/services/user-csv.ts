@@ -5,6 +5,7 @@ import { rawConnectionOf, type Database } from '../connection';
 import { chunkLines, copyInto, copyLine } from '../copy-rows';
 import { emailSchema, fullNameSchema } from '../schemas/auth';
 import { jsonObjectInputSchema } from '../schemas/common';
+import { describeUnstorable, UNSTORABLE_CHARACTER } from '../schemas/storable-text';
 import {
   exportUsersInputSchema,
   importUsersInputSchema,
@@ -104,6 +105,17 @@ function parseUsersCsv(
       return;
     }
     const record = Object.fromEntries(header.map((name, index) => [name, cells[index] ?? '']));
+    const unstorable = Object.entries(record).filter(([, value]) =>
+      UNSTORABLE_CHARACTER.test(value),
+    );
+    for (const [column, value] of unstorable) {
+      problems.push({
+        line,
+        column,
+        message: describeUnstorable(value.match(UNSTORABLE_CHARACTER)?.[0] ?? ''),
+      });
+    }
+    if (unstorable.length > 0) return;
     const parsed = csvRowSchema.safeParse({ is_active: '', metadata: '', ...record });
     if (parsed.success) rows.push({ line, row: parsed.data });
     else {

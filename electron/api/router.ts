@@ -4,6 +4,7 @@ import { ZodError, type z } from 'zod';
 import type { ChangeSource, Database } from '../../db/connection';
 import type { SessionUser } from '../../db/schemas/auth';
 import { loadSessionUser } from '../../db/services/auth';
+import { UNSTORABLE_CHARACTER } from '../../db/schemas/storable-text';
 import { translateDatabaseError } from '../../db/services/database-errors';
 import { ServiceError } from '../../db/services/service-error';
 import { SignInThrottle } from '../../db/services/sign-in-throttle';
@@ -93,10 +94,6 @@ function fieldsOf(error: ZodError): Record<string, string> {
   }
   return fields;
 }
-
-/** A NUL, or half of a surrogate pair without its other half. */
-const UNSTORABLE_CHARACTER =
-  /\0|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 /**
  * The path of the first string in `input` that PostgreSQL can't store as given, or undefined.

@@ -79,6 +79,18 @@ describe('lms-admin quizzes import', () => {
     expect(await quizTitles(course.id)).toEqual([]);
   });
 
+  it('names the line and column of a NUL byte, and writes nothing', async (context) => {
+    const course = await createCourse(db);
+    const file = path.join(await tempFolderFor(context, 'quizzes-cli'), 'binary.gift');
+    await fs.writeFile(file, '::Q1:: Fine {T}\n\n::Q2:: Bad\0 text {F}\n');
+    const result = await lms(['quizzes', 'import', file, '--course', course.slug]);
+    expect(result.exitCode).toBe(1);
+    expect(result.stderr).toContain(
+      "line 3, column 11: holds a NUL character (byte 0), which the database can't store",
+    );
+    expect(await quizTitles(course.id)).toEqual([]);
+  });
+
   it('checks without writing on --dry-run, and prints the result as JSON with --json', async () => {
     const course = await createCourse(db);
     const result = await lms(

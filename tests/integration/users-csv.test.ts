@@ -147,6 +147,26 @@ describe('users CSV import', () => {
     expect(result).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
   });
 
+  it("names the line and column of a NUL byte (which the database can't store), and writes nothing", async () => {
+    const before = await countUsers();
+    const result = await api.db.withTransaction(
+      { actorId: null, actorIp: null, source: 'app' },
+      (transaction) =>
+        importUsersCsv(
+          api.db,
+          {
+            csv: 'email,full_name,role\nnul-ok@example.org,Fine,student\nnul@example.org,Bad\0Name,student\n',
+          },
+          transaction,
+        ),
+    );
+    expect(result.isWritten).toBe(false);
+    expect(result.problems).toEqual([
+      { line: 3, column: 'full_name', message: expect.stringContaining('NUL character') },
+    ]);
+    expect(await countUsers()).toBe(before);
+  });
+
   it('writes nothing when cancelled', async () => {
     const before = await countUsers();
     const controller = new AbortController();
