@@ -1,21 +1,19 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import type { Database } from '../../db/connection';
-import { ChangeSource, rawConnectionOf } from '../../db/connection';
-import { listConflicts } from '../../db/services/sync/conflicts';
 import { linkToCentral } from '../../db/services/sync/link';
-import { pullChanges } from '../../db/services/sync/pull';
-import { pushChanges } from '../../db/services/sync/push';
-import { resolveConflict } from '../../db/services/sync/resolve';
-import { getSyncStatus } from '../../db/services/sync/status';
 import {
-  changeAsApp,
-  createSyncWorld,
-  differingKeys,
-  snapshotRows,
-  type SyncNode,
-  type SyncWorld,
-} from '../support/sync-world';
+  alternateSides,
+  centralHistory,
+  conflictSides,
+  expectCopiesEqualCentral,
+  isSyncStep,
+  nodeOf,
+  runSyncStep,
+  settleSync,
+  syncStepArbitrary,
+  type SyncStep,
+} from '../support/sync-rounds';
+import { changeAsApp, createSyncWorld, type SyncWorld } from '../support/sync-world';
 
 let world: SyncWorld;
 
@@ -33,17 +31,14 @@ afterAll(async () => {
 const SLOTS = 4;
 /** Node 0 is the central server; 1 and 2 are the working copies. */
 const nodeIndex = fc.integer({ min: 0, max: 2 });
-const replicaIndex = fc.integer({ min: 1, max: 2 });
 const slot = fc.integer({ min: 0, max: SLOTS - 1 });
 
 type Step =
   | { kind: 'edit'; node: number; slot: number }
   | { kind: 'delete'; node: number; slot: number }
   | { kind: 'create'; node: number; slot: number }
-  | { kind: 'push'; replica: number; dropAfter: number | null }
-  | { kind: 'pull'; replica: number; dropAfter: number | null };
+  | SyncStep;
 
-const dropAfter = fc.option(fc.integer({ min: 0, max: 2 }), { freq: 3 });
 const step: fc.Arbitrary<Step> = fc.oneof(
   {
     arbitrary: fc.record({ kind: fc.constant('edit' as const), node: nodeIndex, slot }),
@@ -57,66 +52,23 @@ const step: fc.Arbitrary<Step> = fc.oneof(
     arbitrary: fc.record({ kind: fc.constant('create' as const), node: nodeIndex, slot }),
     weight: 2,
   },
-  {
-    arbitrary: fc.record({ kind: fc.constant('push' as const), replica: replicaIndex, dropAfter }),
-    weight: 2,
-  },
-  {
-    arbitrary: fc.record({ kind: fc.constant('pull' as const), replica: replicaIndex, dropAfter }),
-    weight: 2,
-  },
+  { arbitrary: syncStepArbitrary(2), weight: 4 },
 );
-
-const nodes = (): SyncNode[] => [world.central, ...world.replicas];
-const nodeAt = (index: number): SyncNode => {
-  const node = nodes()[index];
-  if (!node) throw new Error(`no node ${index}`);
-  return node;
-};
-const target = () => ({ url: world.central.database.url });
 
 let round = 0;
 /** A name no edit ever wrote before, so where it ends up says which edit it was. */
 let written = 0;
 const emailOf = (slotIndex: number) => `slot${slotIndex}-r${round}@example.com`;
 
-/** Ends the central connection of a sync under way, as a dropped network would. */
-async function dropCentralConnection(): Promise<void> {
-  await world.central.db.select(
-    `SELECT pg_terminate_backend(pid) FROM pg_stat_activity
-      WHERE application_name = 'lms-admin sync' AND datname = current_database()`,
-    [],
-  );
-}
-
-/** Runs a push or pull that loses its connection after `dropAfter` batches (when given). */
-async function syncStep(
-  db: Database,
-  kind: 'push' | 'pull',
-  dropAfter: number | null,
-): Promise<void> {
-  let batches = 0;
-  const progress = () => {
-    if (dropAfter !== null && batches++ === dropAfter + 1) void dropCentralConnection();
-  };
-  const run =
-    kind === 'push'
-      ? pushChanges(db, target(), { batchSize: 1, progress })
-      : pullChanges(db, target(), { pageSize: 1, progress });
-  await run.catch((error: unknown) => {
-    if (dropAfter === null) throw error;
-  });
-}
-
 /** Where each node's last edit of a slot should end: on the central server, or in a conflict. */
 const lastEdits = new Map<string, string>();
 
 async function apply(step: Step): Promise<void> {
-  if (step.kind === 'push' || step.kind === 'pull') {
-    await syncStep(nodeAt(step.replica).db, step.kind, step.dropAfter);
+  if (isSyncStep(step)) {
+    await runSyncStep(world, step);
     return;
   }
-  const db = nodeAt(step.node).db;
+  const db = nodeOf(world, step.node).db;
   const key = `${step.node}:${step.slot}`;
   if (step.kind === 'delete') {
     await changeAsApp(db, `DELETE FROM users WHERE email = $1 RETURNING id`, [emailOf(step.slot)]);
@@ -138,54 +90,14 @@ async function apply(step: Step): Promise<void> {
   if (rows.length > 0) lastEdits.set(key, name);
 }
 
-/** Resolves every open conflict (alternately keeping the local and the central side) and syncs until a pass moves nothing. */
-async function settle(): Promise<void> {
-  for (let pass = 0; pass < 6; pass++) {
-    let isSettled = true;
-    for (const replica of world.replicas) {
-      const pushed = await pushChanges(replica.db, target());
-      const pulled = await pullChanges(replica.db, target());
-      // Settled once a whole pass moves nothing anywhere.
-      if (pushed.applied + pushed.conflicts + pulled.applied + pulled.conflicts > 0)
-        isSettled = false;
-      const conflicts = await listConflicts(replica.db, { includeResolved: false });
-      for (const [index, conflict] of conflicts.entries()) {
-        isSettled = false;
-        const take = conflict.kind === 'unique-collision' || index % 2 === 0 ? 'central' : 'local';
-        await replica.db.withTransaction(
-          { actorId: null, actorIp: null, source: ChangeSource.app },
-          (transaction) =>
-            resolveConflict(
-              rawConnectionOf(transaction),
-              { conflictId: conflict.id, take },
-              { actorId: null },
-            ),
-        );
-      }
-      const status = await getSyncStatus(replica.db, { checkOnline: false });
-      if (status.pendingChanges > 0 || status.unfinishedBatches > 0) isSettled = false;
-    }
-    if (isSettled) return;
-  }
-  throw new Error('sync did not settle in 6 passes');
-}
-
 /** Every name that reached the central server at some point, or was kept in a conflict. */
 async function keptNames(): Promise<Set<string>> {
-  const names = new Set<string>();
-  const history = await world.central.db.select<{ name: string }>(
-    `SELECT after ->> 'full_name' AS name FROM audit_log WHERE table_name = 'users' AND after IS NOT NULL`,
-    [],
+  const images = [...(await centralHistory(world)), ...(await conflictSides(world))];
+  return new Set(
+    images.flatMap(({ table, image }) =>
+      table === 'users' && typeof image.full_name === 'string' ? [image.full_name] : [],
+    ),
   );
-  for (const { name } of history) names.add(name);
-  for (const replica of world.replicas) {
-    for (const conflict of await listConflicts(replica.db, { includeResolved: true })) {
-      for (const side of [conflict.local, conflict.central]) {
-        if (typeof side?.full_name === 'string') names.add(side.full_name);
-      }
-    }
-  }
-  return names;
 }
 
 /** Runs one sequence of steps, settles, and checks every copy converged with no edit lost. */
@@ -195,17 +107,8 @@ async function checkRound(steps: readonly Step[]): Promise<void> {
   for (const each of steps) await apply(each);
   // The last edit each node made to a record before it synced for good.
   const expected = new Map(lastEdits);
-  await settle();
-  const central = await snapshotRows(world.central.database.url);
-  for (const replica of world.replicas) {
-    const copy = await snapshotRows(replica.database.url);
-    const differences = differingKeys(copy, central).map((key) => ({
-      key,
-      copy: copy.get(key),
-      central: central.get(key),
-    }));
-    expect(differences, replica.name).toEqual([]);
-  }
+  await settleSync(world, alternateSides);
+  await expectCopiesEqualCentral(world);
   const kept = await keptNames();
   const lost = [...expected].filter(([, name]) => !kept.has(name));
   expect(lost, 'edits neither on the central server nor in a conflict').toEqual([]);
