@@ -1,11 +1,16 @@
 import { Command, Option } from 'commander';
 import { z } from 'zod';
 import { rawConnectionOf } from '../connection';
-import { syncSideSchema, type SyncConflict, type SyncResolveInput } from '../schemas/sync';
+import {
+  syncSideSchema,
+  type SyncConflict,
+  type SyncLinkResult,
+  type SyncResolveInput,
+} from '../schemas/sync';
 import type { LongWork } from '../services/long-work';
 import { differingFields, listConflicts } from '../services/sync/conflicts';
 import type { CentralTarget } from '../services/sync/central-connection';
-import { linkToCentral } from '../services/sync/link';
+import { linkToCentral, previewLink } from '../services/sync/link';
 import { pullChanges } from '../services/sync/pull';
 import { pushChanges } from '../services/sync/push';
 import { resolveConflict } from '../services/sync/resolve';
@@ -129,6 +134,34 @@ function describeConflict(conflict: SyncConflict): string[] {
   return lines;
 }
 
+/** What a link did (or would do), in words. */
+function describeLink(result: SyncLinkResult, isPreview: boolean): string[] {
+  const copied = Object.values(result.rowsCopied).reduce((sum, rows) => sum + rows, 0);
+  const lines = [
+    isPreview
+      ? `Linking to ${result.centralUrl} would copy ${count(copied, 'central record')} here. Nothing was changed.`
+      : `Linked to ${result.centralUrl}: copied ${count(copied, 'row')}.`,
+  ];
+  if (!result.isMerge) return lines;
+  const { collisions, changedOnBoth, deletedOnOneSide, waiting } = result.conflicts;
+  const total = collisions + changedOnBoth + deletedOnOneSide + waiting;
+  lines.push(
+    `This database already held records: ${result.unchanged} already the same on both sides; ${count(result.localToPush, 'local record')} ${isPreview ? 'would go' : 'go'} to the central server with the next push, as new.`,
+  );
+  if (total === 0) return lines;
+  const kinds = [
+    collisions > 0 &&
+      `${count(collisions, 'unique-key collision')} (the same email or slug on a local and a central record)`,
+    changedOnBoth > 0 && `${count(changedOnBoth, 'record')} changed on both sides`,
+    deletedOnOneSide > 0 && `${count(deletedOnOneSide, 'record')} deleted on one side only`,
+    waiting > 0 && `${count(waiting, 'central record')} waiting for one of those`,
+  ].filter(Boolean);
+  lines.push(
+    `${count(total, 'conflict')} ${isPreview ? 'would wait' : 'wait'} for your choice: ${kinds.join('; ')}. Resolve them (lms-admin sync conflicts) before the first push: a record that belongs to a colliding one can't go before it.`,
+  );
+  return lines;
+}
+
 /** `lms-admin sync …`: this database as a working copy of a central server. */
 export function syncCommand(output: CliOutput): Command {
   const sync = new Command('sync').description(
@@ -138,22 +171,23 @@ export function syncCommand(output: CliOutput): Command {
   sync
     .command('link')
     .description(
-      'make this (empty, migrated) database a working copy of a central server: copies its data in',
+      'make this (migrated) database a working copy of a central server: copies its data in; records made here before linking are kept and pushed, and where they disagree with the central ones you resolve conflicts',
     )
     .argument(
       '<url>',
       'the central server, postgres://USER[:PASSWORD]@HOST:PORT/DATABASE (the password is never stored)',
     )
     .option('--password-stdin', "read the central server's password from stdin")
+    .option('--dry-run', 'say what linking would do, and change nothing')
     .option('--json', 'print machine-readable JSON')
-    .action(async (url: string, flags: CentralFlags, command: Command) => {
+    .action(async (url: string, flags: CentralFlags & { dryRun?: boolean }, command: Command) => {
       const password = flags.passwordStdin ? await readPasswordFromStdin() : undefined;
+      const link = flags.dryRun ? previewLink : linkToCentral;
       const result = await withDatabase(command, (db) =>
-        withInteractiveWork(output, (work) => linkToCentral(db, { url, password }, work)),
+        withInteractiveWork(output, (work) => link(db, { url, password }, work)),
       );
       if (flags.json) return output.out(asJson(result));
-      const copied = Object.values(result.rowsCopied).reduce((sum, rows) => sum + rows, 0);
-      output.out(`Linked to ${result.centralUrl}: copied ${count(copied, 'row')}.`);
+      for (const line of describeLink(result, Boolean(flags.dryRun))) output.out(line);
     });
 
   withCentralOptions(

@@ -59,6 +59,7 @@ const answerWhenAllowed: Partial<Record<Channel, ErrorCode>> = {
   'audit.undelete': 'VALIDATION',
   // The test database is no working copy and no central server answers its example URL.
   'sync.link': 'UNAVAILABLE',
+  'sync.linkPreview': 'UNAVAILABLE',
   'sync.push': 'NOT_FOUND',
   'sync.pull': 'NOT_FOUND',
   'sync.resolve': 'NOT_FOUND',

@@ -260,6 +260,7 @@ export const channelExamples: ChannelExamples = {
   'sync.status': () => ({ checkOnline: false }),
   // Nothing listens on port 1: the link fails fast, as a person with a wrong URL would see it.
   'sync.link': () => ({ url: 'postgres://nobody@127.0.0.1:1/lms' }),
+  'sync.linkPreview': () => ({ url: 'postgres://nobody@127.0.0.1:1/lms' }),
   // The test database is no working copy: push and pull say it must be linked first.
   'sync.push': () => ({}),
   'sync.pull': () => ({}),

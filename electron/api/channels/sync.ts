@@ -26,6 +26,13 @@ export const syncChannels = {
     roles: adminOnly,
     isLong: true,
   }),
+  /** What linking would do now (records to copy, to push, conflicts), changing nothing. */
+  'sync.linkPreview': channel({
+    input: syncLinkInputSchema,
+    output: syncLinkResultSchema,
+    roles: adminOnly,
+    isLong: true,
+  }),
   'sync.push': channel({
     input: syncRunInputSchema,
     output: syncPushResultSchema,

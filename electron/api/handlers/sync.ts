@@ -3,7 +3,7 @@ import { rawConnectionOf } from '../../../db/connection';
 import { listConflicts } from '../../../db/services/sync/conflicts';
 import { parseDatabaseUrl, passwordOf } from '../../../db/database-url';
 import { ServiceError } from '../../../db/services/service-error';
-import { linkToCentral } from '../../../db/services/sync/link';
+import { linkToCentral, previewLink } from '../../../db/services/sync/link';
 import { pullChanges } from '../../../db/services/sync/pull';
 import { pushChanges } from '../../../db/services/sync/push';
 import { resolveConflict } from '../../../db/services/sync/resolve';
@@ -33,7 +33,13 @@ function passwordFor(db: Database, given: string | undefined): string | undefine
 }
 
 export const syncHandlers: HandlerTable<
-  'sync.status' | 'sync.link' | 'sync.push' | 'sync.pull' | 'sync.conflicts' | 'sync.resolve'
+  | 'sync.status'
+  | 'sync.link'
+  | 'sync.linkPreview'
+  | 'sync.push'
+  | 'sync.pull'
+  | 'sync.conflicts'
+  | 'sync.resolve'
 > = {
   'sync.status': (input, { db }) =>
     getSyncStatus(db, {
@@ -43,6 +49,10 @@ export const syncHandlers: HandlerTable<
   'sync.link': (input, { db, signal, progress }) => {
     const password = passwordFor(db, input.password ?? passwordOf(urlOf(input.url)));
     return linkToCentral(db, { url: input.url, password }, { signal, progress });
+  },
+  'sync.linkPreview': (input, { db, signal, progress }) => {
+    const password = passwordFor(db, input.password ?? passwordOf(urlOf(input.url)));
+    return previewLink(db, { url: input.url, password }, { signal, progress });
   },
   'sync.push': (input, { db, signal, progress }) =>
     pushChanges(db, { password: passwordFor(db, input.password) }, { signal, progress }),
