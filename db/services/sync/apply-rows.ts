@@ -129,8 +129,10 @@ class CascadeRefused extends Error {}
 /**
  * Applies `operations` in the caller's transaction: set-based, a few statements per table, and
  * only when one of them fails (a taken unique key, a missing parent, a delete that would
- * cascade) one operation at a time under savepoints, to apply all that can be and report the
- * rest. Returns the operations that failed, with why.
+ * cascade) the operations again in halves under savepoints, down to one operation at a time
+ * around each failing one, to apply all that can be and report the rest. Returns the operations
+ * that failed, with why. (Halving keeps a big batch with a few failures at a few dozen
+ * statements, where one statement per operation would be thousands.)
  */
 export async function applyOperations(
   client: pg.ClientBase,
@@ -145,6 +147,21 @@ export async function applyOperations(
   );
   const isAllowed = (row: CascadedRow): boolean =>
     requested.has(recordKey(row.table, row.id)) || options.mayCascadeTo(row);
+  return applyInHalves(client, statements, ordered, isAllowed);
+}
+
+/** `ordered` set-based if it all goes in; else each half the same way, in order; one alone by `applyOne`. */
+async function applyInHalves(
+  client: pg.ClientBase,
+  statements: TableStatements,
+  ordered: readonly RowOperation[],
+  isAllowed: (row: CascadedRow) => boolean,
+): Promise<RowFailure[]> {
+  const [only] = ordered;
+  if (ordered.length === 1 && only) {
+    const failure = await applyOne(client, statements, only, isAllowed);
+    return failure ? [failure] : [];
+  }
   await client.query('SAVEPOINT sync_batch');
   try {
     const failures = await applySetBased(client, statements, ordered, isAllowed);
@@ -157,12 +174,12 @@ export async function applyOperations(
     await client.query('ROLLBACK TO SAVEPOINT sync_batch');
     await client.query('RELEASE SAVEPOINT sync_batch');
   }
-  const failures: RowFailure[] = [];
-  for (const operation of ordered) {
-    const failure = await applyOne(client, statements, operation, isAllowed);
-    if (failure) failures.push(failure);
-  }
-  return failures;
+  // Halves in order: the first (parents, freed keys) is applied before the second needs it.
+  const middle = Math.ceil(ordered.length / 2);
+  return [
+    ...(await applyInHalves(client, statements, ordered.slice(0, middle), isAllowed)),
+    ...(await applyInHalves(client, statements, ordered.slice(middle), isAllowed)),
+  ];
 }
 
 /** Consecutive operations of the same kind on the same table, which one statement applies. */

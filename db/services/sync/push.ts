@@ -20,7 +20,7 @@ import {
 } from './replica-state';
 
 /** How many records one push batch carries: one central transaction, one ledger entry. */
-export const PUSH_BATCH_SIZE = 2000;
+export const PUSH_BATCH_SIZE = 10_000;
 
 export interface PushOptions extends LongWork {
   batchSize?: number;
