@@ -4,6 +4,7 @@ import {
   Button,
   Group,
   Loader,
+  Modal,
   NativeSelect,
   Stack,
   Switch,
@@ -93,6 +94,40 @@ function updateInput(values: QuizFormValues, against: QuizDetail) {
       ...(values.type !== '' && { type: values.type }),
     },
   };
+}
+
+/** Which quiz the settings dialog is open on: a new one, an existing one, or none (closed). */
+export type QuizFormTarget = { quizId?: string } | null;
+
+interface QuizFormModalProps {
+  courseId: string;
+  target: QuizFormTarget;
+  onClose: () => void;
+  /** After a save, once the dialog has closed. */
+  onSaved?: (quiz: QuizDetail) => void;
+}
+
+/** The quiz form in its dialog: "New quiz" or "Quiz settings". */
+export function QuizFormModal({ courseId, target, onClose, onSaved }: QuizFormModalProps) {
+  return (
+    <Modal
+      opened={target !== null}
+      onClose={onClose}
+      title={target?.quizId ? 'Quiz settings' : 'New quiz'}
+    >
+      {target && (
+        <QuizForm
+          courseId={courseId}
+          quizId={target.quizId}
+          onCancel={onClose}
+          onDone={(quiz) => {
+            onClose();
+            onSaved?.(quiz);
+          }}
+        />
+      )}
+    </Modal>
+  );
 }
 
 interface QuizFormProps {

@@ -39,7 +39,7 @@ import { ErrorAlert } from './error-alert';
 import { ExportQuestionsButton } from './question-export-dialog';
 import { ImportQuestionsButton } from './question-import-dialog';
 import { QuestionEditor } from './question-editor';
-import { QuizForm } from './quiz-form';
+import { QuizFormModal, type QuizFormTarget } from './quiz-form';
 
 interface QuizzesPanelProps {
   courseId: string;
@@ -68,13 +68,10 @@ export function QuizzesPanel({ courseId, quizId, isReadOnly, canUndelete }: Quiz
   );
 }
 
-/** Which quiz the settings form is open on: a new one, an existing one, or none. */
-type SettingsTarget = { quizId?: string } | null;
-
 function QuizList({ courseId, isReadOnly, canUndelete }: QuizListProps) {
   const quizzes = useQuizzes(courseId);
   const setPublished = useSetQuizPublished();
-  const [settingsOf, setSettingsOf] = useState<SettingsTarget>(null);
+  const [settingsOf, setSettingsOf] = useState<QuizFormTarget>(null);
   const [deleting, setDeleting] = useState<QuizSummary | null>(null);
   const [deleted, setDeleted] = useState<DeletedQuiz | null>(null);
   const items = quizzes.data?.items ?? [];
@@ -200,23 +197,12 @@ function QuizList({ courseId, isReadOnly, canUndelete }: QuizListProps) {
           </Table.Tbody>
         </Table>
       )}
-      <Modal
-        opened={settingsOf !== null}
+      <QuizFormModal
+        courseId={courseId}
+        target={settingsOf}
         onClose={() => setSettingsOf(null)}
-        title={settingsOf?.quizId ? 'Quiz settings' : 'New quiz'}
-      >
-        {settingsOf && (
-          <QuizForm
-            courseId={courseId}
-            quizId={settingsOf.quizId}
-            onCancel={() => setSettingsOf(null)}
-            onDone={(quiz) => {
-              setSettingsOf(null);
-              if (!settingsOf.quizId) navigate(quizPath(courseId, quiz.id));
-            }}
-          />
-        )}
-      </Modal>
+        onSaved={(quiz) => !settingsOf?.quizId && navigate(quizPath(courseId, quiz.id))}
+      />
       <DeleteQuizDialog quiz={deleting} onClose={() => setDeleting(null)} onDeleted={setDeleted} />
     </Stack>
   );
@@ -248,6 +234,7 @@ function QuizQuestions({
   const [editing, setEditing] = useState<Editing>(null);
   const [removing, setRemoving] = useState<Question | null>(null);
   const [conflictNote, setConflictNote] = useState<string | null>(null);
+  const [settingsOf, setSettingsOf] = useState<QuizFormTarget>(null);
   const startNew = (): void => {
     add.reset();
     update.reset();
@@ -258,7 +245,16 @@ function QuizQuestions({
   usePageCommands(
     useMemo(
       () => [
-        ...(isReadOnly ? [] : [{ id: 'question-new', label: 'Add question', onClick: startNew }]),
+        ...(isReadOnly
+          ? []
+          : [
+              { id: 'question-new', label: 'Add question', onClick: startNew },
+              {
+                id: 'quiz-settings',
+                label: 'Quiz settings',
+                onClick: () => setSettingsOf({ quizId }),
+              },
+            ]),
         {
           id: 'quiz-back',
           label: 'Back to the quizzes',
@@ -266,7 +262,7 @@ function QuizQuestions({
         },
       ],
       // startNew only resets mutations and state setters, which are stable.
-      [isReadOnly, courseId],
+      [isReadOnly, courseId, quizId],
     ),
   );
 
@@ -324,10 +320,17 @@ function QuizQuestions({
         <Title order={2} size="h3">
           {data.title}: questions
         </Title>
-        {!isReadOnly && data.isOptionsValid && (
-          <Button onClick={startNew} aria-keyshortcuts="Shift+A">
-            Add question
-          </Button>
+        {!isReadOnly && (
+          <Group gap="xs">
+            <Button variant="default" onClick={() => setSettingsOf({ quizId })}>
+              Quiz settings
+            </Button>
+            {data.isOptionsValid && (
+              <Button onClick={startNew} aria-keyshortcuts="Shift+A">
+                Add question
+              </Button>
+            )}
+          </Group>
         )}
       </Group>
       {!data.isOptionsValid && (
@@ -445,6 +448,7 @@ function QuizQuestions({
           />
         )}
       </Modal>
+      <QuizFormModal courseId={courseId} target={settingsOf} onClose={() => setSettingsOf(null)} />
       <RemoveQuestionDialog
         quiz={data}
         question={removing}

@@ -218,6 +218,20 @@ describe.skipIf(!launch.browser)('a quiz’s settings, publishing and deletion',
     await expect.poll(async () => (await unitQuiz()).isPublished, POLL).toBe(false);
   });
 
+  it('opens the same settings from the quiz’s own page of questions', async () => {
+    await page.getByRole('link', { name: 'Unit check (theirs)', exact: true }).click();
+    await page.getByRole('heading', { name: 'Unit check (theirs): questions' }).waitFor();
+    await page.getByRole('button', { name: 'Quiz settings' }).click();
+    const form = dialog('Quiz settings');
+    await expect.poll(() => form.getByLabel('Pass score').inputValue(), POLL).toBe('9');
+    await form.getByLabel('Pass score').fill('6');
+    await form.getByRole('button', { name: 'Save settings' }).click();
+    await form.waitFor({ state: 'hidden' });
+    await expect.poll(async () => (await unitQuiz()).passScore, POLL).toBe(6);
+    await page.getByRole('link', { name: '← All quizzes of the course' }).click();
+    await quizRow('Unit check (theirs)').getByRole('cell', { name: '6' }).waitFor();
+  });
+
   it('reaches a quiz’s controls by Tab, each showing that it has focus', async () => {
     await quizRow('Old quiz').getByRole('link', { name: 'Old quiz' }).focus();
     const stops = await app.tabStops(3);
