@@ -42,7 +42,20 @@ function useRefreshSync() {
   };
 }
 
-/** Links this database to a central server (copying its data in), with progress and cancel. */
+export type SyncLinkResult = ChannelOutput<'sync.link'>;
+
+/** Conflicts a link opened (or would open), all kinds together. */
+export function linkConflictCount(result: SyncLinkResult): number {
+  const { collisions, changedOnBoth, deletedOnOneSide, waiting } = result.conflicts;
+  return collisions + changedOnBoth + deletedOnOneSide + waiting;
+}
+
+/** Central rows a link copied (or would copy). */
+export function linkCopiedCount(result: SyncLinkResult): number {
+  return Object.values(result.rowsCopied).reduce((sum, count) => sum + count, 0);
+}
+
+/** Links this database to a central server (bringing its data in), with progress and cancel. */
 export function useSyncLink() {
   const refresh = useRefreshSync();
   return useLongCall(
@@ -50,14 +63,21 @@ export function useSyncLink() {
     {
       onSuccess: (result) => {
         refresh();
-        const rows = Object.values(result.rowsCopied).reduce((sum, count) => sum + count, 0);
+        const conflicts = linkConflictCount(result);
         notifications.show({
           title: 'Linked',
-          message: `Copied ${rows} rows from ${result.centralUrl}.`,
+          message: `Copied ${linkCopiedCount(result)} rows from ${result.centralUrl}.${result.isMerge ? ` ${result.localToPush} local record(s) go with the next push; ${conflicts === 0 ? 'no conflicts' : `${conflicts} conflict(s) to resolve first`}.` : ''}`,
         });
       },
       onError: refresh,
     },
+  );
+}
+
+/** What linking would do, changing nothing: exact counts, with progress and cancel. */
+export function useSyncLinkPreview() {
+  return useLongCall((input: ChannelInput<'sync.linkPreview'>, hooks) =>
+    request('sync.linkPreview', input, hooks),
   );
 }
 

@@ -2,6 +2,7 @@ import {
   Alert,
   Button,
   Group,
+  List,
   Loader,
   Paper,
   PasswordInput,
@@ -18,24 +19,74 @@ import { ErrorAlert } from '../components/error-alert';
 import { LongCallProgress } from '../components/long-call-progress';
 import { formatDateTime } from '../format';
 import {
+  linkConflictCount,
+  linkCopiedCount,
   useResolveConflict,
   useSyncConflicts,
   useSyncLink,
+  useSyncLinkPreview,
   useSyncRun,
   useSyncStatus,
   type SyncConflict,
+  type SyncLinkResult,
   type SyncStatus,
 } from '../hooks/use-sync';
+
+/** What a link will do (or did), in words: records copied, records to push, conflicts by kind. */
+function LinkSummary({ result }: { result: SyncLinkResult }) {
+  const { collisions, changedOnBoth, deletedOnOneSide, waiting } = result.conflicts;
+  const conflicts = linkConflictCount(result);
+  const kinds = [
+    collisions > 0 &&
+      `${collisions} with the same unique value (an email, a course slug) on a local and a central record`,
+    changedOnBoth > 0 && `${changedOnBoth} changed on both sides`,
+    deletedOnOneSide > 0 && `${deletedOnOneSide} deleted on one side only`,
+    waiting > 0 && `${waiting} central record(s) that wait for one of those`,
+  ].filter(Boolean);
+  return (
+    <Paper withBorder p="sm" radius="md" component="section" aria-label="What linking will do">
+      <Stack gap={4}>
+        <Title order={3} size="h5">
+          What linking will do
+        </Title>
+        <List size="sm">
+          <List.Item>{linkCopiedCount(result)} central record(s) will be copied here.</List.Item>
+          {result.isMerge && (
+            <List.Item>
+              {result.localToPush} local record(s) made here will go to the central server with the
+              next push, as new records.
+            </List.Item>
+          )}
+          {result.isMerge && result.unchanged > 0 && (
+            <List.Item>{result.unchanged} record(s) are already the same on both sides.</List.Item>
+          )}
+          {result.isMerge && (
+            <List.Item>
+              {conflicts === 0
+                ? 'No conflicts: nothing here disagrees with the central server.'
+                : `${conflicts} conflict(s) to resolve on this page: ${kinds.join('; ')}. Both versions are kept until you choose; resolve them before the first push.`}
+            </List.Item>
+          )}
+        </List>
+      </Stack>
+    </Paper>
+  );
+}
 
 /** The form that makes this database a working copy: the central URL and its password (kept in memory only). */
 function LinkForm() {
   const link = useSyncLink();
+  const preview = useSyncLinkPreview();
   const [url, setUrl] = useState('');
   const [password, setPassword] = useState('');
+  const input = { url, ...(password && { password }) };
   const submit = (event: FormEvent) => {
     event.preventDefault();
-    link.mutate({ url, ...(password && { password }) });
+    link.mutate(input);
   };
+  // A preview speaks for the URL it was made with.
+  const previewed = preview.data && preview.variables?.url === url ? preview.data : undefined;
+  const isBusy = link.isPending || preview.isPending;
   return (
     <Paper
       withBorder
@@ -50,9 +101,12 @@ function LinkForm() {
           Link to a central server
         </Title>
         <Text size="sm">
-          Linking copies the central server's data into this database, which must hold no LMS data
-          yet. Afterwards you work here, online or not, and push and pull when you like. The
-          password is used for this app session only and never stored.
+          Linking copies the central server's data into this database. Records made here before
+          linking are kept: those the central server lacks go to it with the next push, and where a
+          record here and a central one disagree (the same email or course slug, the same record
+          changed on both sides) you get a conflict to resolve; nothing is overwritten. Preview
+          first to see the numbers. Afterwards you work here, online or not, and push and pull when
+          you like. The password is used for this app session only and never stored.
         </Text>
         <TextInput
           label="Central server URL"
@@ -60,21 +114,36 @@ function LinkForm() {
           required
           value={url}
           onChange={(event) => setUrl(event.currentTarget.value)}
-          disabled={link.isPending}
+          disabled={isBusy}
         />
         <PasswordInput
           label="Password"
           value={password}
           onChange={(event) => setPassword(event.currentTarget.value)}
-          disabled={link.isPending}
+          disabled={isBusy}
         />
+        {previewed && <LinkSummary result={previewed} />}
         {link.isPending ? (
           <LongCallProgress label="Link progress" progress={link.progress} onCancel={link.cancel} />
+        ) : preview.isPending ? (
+          <LongCallProgress
+            label="Preview progress"
+            progress={preview.progress}
+            onCancel={preview.cancel}
+          />
         ) : (
           <Group>
+            <Button
+              variant="default"
+              disabled={url.trim() === ''}
+              onClick={() => preview.mutate(input)}
+            >
+              Preview
+            </Button>
             <Button type="submit">Link and copy</Button>
           </Group>
         )}
+        {preview.isError && <ErrorAlert title="No preview" error={preview.error} />}
         {link.isError && <ErrorAlert title="Not linked" error={link.error} />}
       </Stack>
     </Paper>
