@@ -1,4 +1,6 @@
+import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
+import path from 'node:path';
 import { once } from 'node:events';
 import { Command, Option } from 'commander';
 import {
@@ -23,6 +25,7 @@ import {
 } from '../services/audit';
 import { revertChange, revertTransaction, undeleteRecord } from '../services/audit-revert';
 import { parseWith, wholeNumber, type CliOutput } from './context';
+import { UserFacingError } from '../user-facing-error';
 import { inCliTransaction, withDatabase } from './open-database';
 import { asJson, confirm, count, formatColumns } from './terminal';
 
@@ -126,20 +129,38 @@ function describeRevert(result: RevertResult, output: CliOutput): void {
   }
 }
 
-/** Writes export chunks to a file, waiting whenever the disk falls behind. */
-async function fileSink(path: string): Promise<{
+/**
+ * Writes export chunks to a hidden file beside `target`, waiting whenever the disk falls behind;
+ * `finish` renames it into place, `discard` removes it. An export that fails or is stopped
+ * (Ctrl+C) never leaves a half-written file where the finished one was asked for.
+ */
+async function fileSink(target: string): Promise<{
   write: (chunk: string) => Promise<void>;
-  close: () => Promise<void>;
+  finish: () => Promise<void>;
+  discard: () => Promise<void>;
 }> {
-  const stream = fs.createWriteStream(path);
+  const partial = path.join(
+    path.dirname(target),
+    `.${path.basename(target)}.${randomBytes(4).toString('hex')}.partial`,
+  );
+  const stream = fs.createWriteStream(partial, { flags: 'wx' });
   await once(stream, 'open');
+  const close = async (): Promise<void> => {
+    if (stream.closed) return;
+    stream.end();
+    await once(stream, 'close');
+  };
   return {
     write: async (chunk) => {
       if (!stream.write(chunk)) await once(stream, 'drain');
     },
-    close: async () => {
-      stream.end();
-      await once(stream, 'finish');
+    finish: async () => {
+      await close();
+      await fs.promises.rename(partial, target);
+    },
+    discard: async () => {
+      await close();
+      await fs.promises.rm(partial, { force: true });
     },
   };
 }
@@ -277,9 +298,6 @@ export function auditCommand(output: CliOutput): Command {
       command: Command,
     ) => {
       const input = { filter: filterOf(flags), format: flags.format };
-      const progress = {
-        progress: (done: number) => output.err(`exported ${done.toLocaleString('en-US')}`),
-      };
       if (flags.out === undefined) {
         // stdout: the chunks end where lines end, and out() ends each with its own newline.
         await withDatabase(command, (db) =>
@@ -290,14 +308,33 @@ export function auditCommand(output: CliOutput): Command {
         );
         return;
       }
-      const sink = await fileSink(flags.out);
+      const out = flags.out;
+      const sink = await fileSink(out);
+      // Ctrl+C stops at the next batch and removes the unfinished file (a second one too: the
+      // cleanup is quick, and killing the process mid-way would leave the file behind).
+      const controller = new AbortController();
+      const onInterrupt = (): void => controller.abort();
+      process.on('SIGINT', onInterrupt);
       try {
         const rows = await withDatabase(command, (db) =>
-          writeAuditExport(db, input, sink.write, progress),
+          writeAuditExport(db, input, sink.write, {
+            signal: controller.signal,
+            progress: (done, total) =>
+              output.err(
+                `exported ${done.toLocaleString('en-US')} of ${(total ?? done).toLocaleString('en-US')}`,
+              ),
+          }),
         );
-        output.err(`Wrote ${count(rows, 'change')} to ${flags.out}.`);
+        await sink.finish();
+        output.err(`Wrote ${count(rows, 'change')} to ${out}.`);
+      } catch (error) {
+        await sink.discard();
+        if (controller.signal.aborted) {
+          throw new UserFacingError(`Export stopped: ${out} was not written.`, { cause: error });
+        }
+        throw error;
       } finally {
-        await sink.close();
+        process.removeListener('SIGINT', onInterrupt);
       }
     },
   );

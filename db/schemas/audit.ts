@@ -155,13 +155,39 @@ export const auditTransactionSchema = z.object({
 export type AuditTransaction = z.infer<typeof auditTransactionSchema>;
 
 export const auditExportFormats = ['csv', 'json'] as const;
+/** What an export covers and how it is written (the CLI writes it whole, to a file or stdout). */
 export const auditExportInputSchema = z
   .object({ filter: auditFilterSchema.default({}), format: z.enum(auditExportFormats) })
   .strict();
 export type AuditExportInput = z.input<typeof auditExportInputSchema>;
 
-export const auditExportResultSchema = z.object({ text: z.string(), rows: z.number().int() });
-export type AuditExportResult = z.infer<typeof auditExportResultSchema>;
+/**
+ * One part of an export through the API: without a cursor the first, with one the part after
+ * it. Parts are a few megabytes, so no export, however long, is ever whole in memory on either
+ * side; the caller appends each part's text to its file in order.
+ */
+export const auditExportPartInputSchema = z
+  .object({
+    filter: auditFilterSchema.default({}),
+    format: z.enum(auditExportFormats),
+    cursor: cursorSchema.optional(),
+  })
+  .strict();
+export type AuditExportPartInput = z.input<typeof auditExportPartInputSchema>;
+
+export const auditExportPartSchema = z.object({
+  /** This part of the file: the first holds the CSV header or the JSON array's `[`, the last its `]`. */
+  text: z.string(),
+  /** Entries in this part. */
+  rows: z.number().int(),
+  /** Entries in the parts so far, this one included. */
+  done: z.number().int(),
+  /** Entries the whole export holds: those the filter selected when its first part was read. */
+  total: z.number().int(),
+  /** Asks for the next part; null after the last. */
+  nextCursor: cursorSchema.nullable(),
+});
+export type AuditExportPart = z.infer<typeof auditExportPartSchema>;
 
 /**
  * What to do with each field a revert would set back when the record changed since: `revert`

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import * as jsondiffpatch from 'jsondiffpatch';
 import Papa from 'papaparse';
 import pg from 'pg';
@@ -8,6 +9,7 @@ import {
   auditAsOfInputSchema,
   auditDiffInputSchema,
   auditExportInputSchema,
+  auditExportPartInputSchema,
   auditTransactionInputSchema,
   listAuditInputSchema,
   type AuditAsOf,
@@ -16,6 +18,8 @@ import {
   type AuditDiffInput,
   type AuditEntry,
   type AuditExportInput,
+  type AuditExportPart,
+  type AuditExportPartInput,
   type AuditFilter,
   type AuditPage,
   type AuditSnapshot,
@@ -384,44 +388,186 @@ function csvRow(entry: AuditEntry): string[] {
 const EXPORT_BATCH = 2_000;
 
 /**
- * Writes the history a filter selects, newest first, as CSV or a JSON array, a batch at a time
- * into `write` (a file, stdout, a string): ten million entries never sit in memory at once.
- * Returns how many entries it wrote.
+ * About how much text one API part holds (a part ends after the batch that reaches it): small
+ * enough for one IPC or HTTP message and a renderer's memory, big enough that a million entries
+ * take a few hundred calls rather than thousands.
  */
-export async function writeAuditExport(
+const EXPORT_PART_CHARS = 4_000_000;
+
+/** Where an export stands: the entries older than `beforeSeq` are still to come. */
+interface ExportPosition {
+  beforeSeq: string;
+  done: number;
+  total: number;
+}
+
+/** An API export's cursor: its position, and which filter and format it continues. */
+const exportCursorSchema = z.object({
+  of: z.string(),
+  beforeSeq: z.string().regex(/^[0-9]+$/),
+  done: z.number().int().min(0),
+  total: z.number().int().min(0),
+});
+
+/** Names an export's filter and format, so a cursor can't continue a different export. */
+function exportFingerprint(filter: AuditFilter, format: AuditExportInput['format']): string {
+  return createHash('sha256')
+    .update(JSON.stringify({ filter, format }))
+    .digest('base64url')
+    .slice(0, 16);
+}
+
+/**
+ * Fixes what an export holds: the entries the filter selects up to the newest one now, and how
+ * many. Entries made while it runs have a higher seq and stay out, so the parts of a long export
+ * add up to the history as it was when it began, and its total is right.
+ */
+async function startExport(
   db: Database,
-  input: AuditExportInput,
-  write: (chunk: string) => Promise<void> | void,
-  work: LongWork & { maxRows?: number } = {},
+  filter: AuditFilter,
   transaction?: Transaction,
-): Promise<number> {
-  const { filter, format } = auditExportInputSchema.parse(input);
-  await write(format === 'csv' ? `${Papa.unparse([[...auditCsvColumns]])}\r\n` : '[');
-  let beforeSeq: string | undefined;
-  let rows = 0;
+): Promise<ExportPosition> {
+  const { bind, param } = parameters();
+  const conditions = filterConditions(filter, param);
+  const [top] = await db.select<{ seq: string }>(
+    `SELECT (COALESCE(max(seq), 0) + 1)::text AS seq FROM audit_log`,
+    [],
+    transaction,
+  );
+  const beforeSeq = top?.seq ?? '1';
+  conditions.push(`a.seq < ${param(beforeSeq)}`);
+  const [counted] = await db.select<{ total: number }>(
+    `SELECT count(*)::int AS total FROM audit_log a WHERE ${conditions.join(' AND ')}`,
+    bind,
+    transaction,
+  );
+  return { beforeSeq, done: 0, total: counted?.total ?? 0 };
+}
+
+function exportHeader(format: AuditExportInput['format']): string {
+  return format === 'csv' ? `${Papa.unparse([[...auditCsvColumns]])}\r\n` : '[';
+}
+
+function exportFooter(format: AuditExportInput['format'], rows: number): string {
+  if (format === 'csv') return '';
+  return rows > 0 ? '\n]\n' : ']\n';
+}
+
+/**
+ * Writes the entries after `from`, newest first, a batch at a time into `write`, until none are
+ * left or the text written reaches `maxChars`. Says where it stopped and whether that was the end.
+ */
+async function writeExportEntries(
+  db: Database,
+  filter: AuditFilter,
+  format: AuditExportInput['format'],
+  from: ExportPosition,
+  write: (chunk: string) => Promise<void> | void,
+  work: LongWork,
+  maxChars: number,
+  transaction?: Transaction,
+): Promise<{ position: ExportPosition; isComplete: boolean }> {
+  let { beforeSeq, done } = from;
+  let chars = 0;
   for (;;) {
     work.signal?.throwIfAborted();
     const batch = (await selectEntries(db, filter, beforeSeq, EXPORT_BATCH, transaction)).map(
       toEntry,
     );
-    if (batch.length === 0) break;
-    if (work.maxRows !== undefined && rows + batch.length > work.maxRows) {
-      throw new ServiceError(
-        'VALIDATION',
-        `This export would hold more than ${work.maxRows.toLocaleString('en')} changes: narrow the filter (a table, a person, a time range), or export with the CLI (lms-admin audit export), which has no limit.`,
-        { fields: { filter: 'selects too many changes' } },
-      );
-    }
-    await write(
+    const last = batch.at(-1);
+    if (!last) return { position: { ...from, beforeSeq, done }, isComplete: true };
+    const text =
       format === 'csv'
         ? `${Papa.unparse(batch.map(csvRow))}\r\n`
-        : `${rows > 0 ? ',' : ''}\n${batch.map((entry) => JSON.stringify(entry)).join(',\n')}`,
-    );
-    rows += batch.length;
-    work.progress?.(rows, undefined, 'exporting');
-    beforeSeq = batch.at(-1)?.seq;
-    if (batch.length < EXPORT_BATCH) break;
+        : `${done > 0 ? ',' : ''}\n${batch.map((entry) => JSON.stringify(entry)).join(',\n')}`;
+    await write(text);
+    chars += text.length;
+    done += batch.length;
+    beforeSeq = last.seq;
+    work.progress?.(done, Math.max(done, from.total), 'exporting');
+    const position = { ...from, beforeSeq, done };
+    if (batch.length < EXPORT_BATCH) return { position, isComplete: true };
+    if (chars >= maxChars) return { position, isComplete: false };
   }
-  if (format === 'json') await write(rows > 0 ? '\n]\n' : ']\n');
-  return rows;
+}
+
+/**
+ * Writes the history a filter selects, newest first, as CSV or a JSON array, a batch at a time
+ * into `write` (a file, stdout): ten million entries never sit in memory at once. Returns how
+ * many entries it wrote.
+ */
+export async function writeAuditExport(
+  db: Database,
+  input: AuditExportInput,
+  write: (chunk: string) => Promise<void> | void,
+  work: LongWork = {},
+  transaction?: Transaction,
+): Promise<number> {
+  const { filter, format } = auditExportInputSchema.parse(input);
+  const start = await startExport(db, filter, transaction);
+  await write(exportHeader(format));
+  const { position } = await writeExportEntries(
+    db,
+    filter,
+    format,
+    start,
+    write,
+    work,
+    Number.POSITIVE_INFINITY,
+    transaction,
+  );
+  await write(exportFooter(format, position.done));
+  return position.done;
+}
+
+/**
+ * One part of an export through the API (see auditExportPartInputSchema): the caller appends
+ * the parts in order, and only it holds the file, so a cancelled export leaves no file behind
+ * unless the caller keeps what it has.
+ */
+export async function readAuditExportPart(
+  db: Database,
+  input: AuditExportPartInput,
+  work: LongWork = {},
+  transaction?: Transaction,
+): Promise<AuditExportPart> {
+  const { filter, format, cursor } = auditExportPartInputSchema.parse(input);
+  const fingerprint = exportFingerprint(filter, format);
+  const chunks: string[] = [];
+  const write = (chunk: string): void => {
+    chunks.push(chunk);
+  };
+  let from: ExportPosition;
+  if (cursor === undefined) {
+    from = await startExport(db, filter, transaction);
+    write(exportHeader(format));
+  } else {
+    const { of, ...position } = decodeCursor(exportCursorSchema, cursor);
+    if (of !== fingerprint) {
+      throw new ServiceError(
+        'VALIDATION',
+        'That cursor continues an export with another filter or format: start the export again.',
+        { fields: { cursor: 'belongs to another export' } },
+      );
+    }
+    from = position;
+  }
+  const { position, isComplete } = await writeExportEntries(
+    db,
+    filter,
+    format,
+    from,
+    write,
+    work,
+    EXPORT_PART_CHARS,
+    transaction,
+  );
+  if (isComplete) write(exportFooter(format, position.done));
+  return {
+    text: chunks.join(''),
+    rows: position.done - from.done,
+    done: position.done,
+    total: Math.max(position.done, position.total),
+    nextCursor: isComplete ? null : encodeCursor({ of: fingerprint, ...position }),
+  };
 }

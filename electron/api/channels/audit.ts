@@ -5,8 +5,8 @@ import {
   auditDiffSchema,
   auditEntryRefSchema,
   auditEntrySchema,
-  auditExportInputSchema,
-  auditExportResultSchema,
+  auditExportPartInputSchema,
+  auditExportPartSchema,
   auditPageSchema,
   auditTransactionInputSchema,
   auditTransactionSchema,
@@ -48,9 +48,14 @@ export const auditChannels = {
     output: auditTransactionSchema,
     roles: adminOrSupport,
   }),
+  /**
+   * One part of an export of a filtered history (CSV or JSON), a few megabytes: call again with
+   * its nextCursor until that is null, appending each part's text. Any length, never whole in
+   * memory; each part reports progress (done of total) and can be cancelled.
+   */
   'audit.export': channel({
-    input: auditExportInputSchema,
-    output: auditExportResultSchema,
+    input: auditExportPartInputSchema,
+    output: auditExportPartSchema,
     roles: adminOrSupport,
     isLong: true,
   }),

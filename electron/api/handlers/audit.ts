@@ -4,7 +4,7 @@ import {
   getAuditEntry,
   getAuditTransaction,
   listAudit,
-  writeAuditExport,
+  readAuditExportPart,
 } from '../../../db/services/audit';
 import { revertChange, revertTransaction, undeleteRecord } from '../../../db/services/audit-revert';
 import type { HandlerTable } from './handler';
@@ -20,28 +20,14 @@ type AuditChannel =
   | 'audit.revertTransaction'
   | 'audit.undelete';
 
-/** The most changes one export through the API returns; the CLI streams any number. */
-const API_EXPORT_MAX_ROWS = 100_000;
-
 export const auditHandlers: HandlerTable<AuditChannel> = {
   'audit.list': (input, { db, transaction }) => listAudit(db, input, transaction),
   'audit.get': (input, { db, transaction }) => getAuditEntry(db, input.seq, transaction),
   'audit.diff': (input, { db, transaction }) => diffAuditVersions(db, input, transaction),
   'audit.asOf': (input, { db, transaction }) => auditAsOf(db, input, transaction),
   'audit.transaction': (input, { db, transaction }) => getAuditTransaction(db, input, transaction),
-  'audit.export': async (input, { db, transaction, signal, progress }) => {
-    const chunks: string[] = [];
-    const rows = await writeAuditExport(
-      db,
-      input,
-      (chunk) => {
-        chunks.push(chunk);
-      },
-      { signal, progress, maxRows: API_EXPORT_MAX_ROWS },
-      transaction,
-    );
-    return { text: chunks.join(''), rows };
-  },
+  'audit.export': (input, { db, transaction, signal, progress }) =>
+    readAuditExportPart(db, input, { signal, progress }, transaction),
   // Each runs in the call's transaction, which carries the admin as actor: the revert is logged.
   'audit.revert': (input, { db, transaction }) => revertChange(db, input, transaction),
   'audit.revertTransaction': (input, { db, transaction }) =>
