@@ -234,15 +234,19 @@ const KIND_TITLES: Record<SyncConflict['kind'], string> = {
 /** One conflict, field by field (local, central, base), resolved per field or as a whole. */
 function ConflictCard({ conflict }: { conflict: SyncConflict }) {
   const resolve = useResolveConflict();
-  const fields = [
+  const isCollision = conflict.kind === 'unique-collision';
+  const isSame = (field: string) =>
+    show(conflict.local?.[field]) === show(conflict.central?.[field]);
+  const allFields = [
     ...new Set([...Object.keys(conflict.local ?? {}), ...Object.keys(conflict.central ?? {})]),
-  ].filter(
-    (field) =>
-      !BOOKKEEPING.has(field) && show(conflict.local?.[field]) !== show(conflict.central?.[field]),
-  );
+  ].filter((field) => !BOOKKEEPING.has(field));
+  // A collision's colliding value is the same on both records, and it is the one a person gives
+  // the local record anew: so a collision lists the fields alike too, first.
+  const fields = isCollision
+    ? [...allFields.filter(isSame), ...allFields.filter((field) => !isSame(field))]
+    : allFields.filter((field) => !isSame(field));
   const [choices, setChoices] = useState<Record<string, 'local' | 'central'>>({});
   const [values, setValues] = useState<Record<string, string>>({});
-  const isCollision = conflict.kind === 'unique-collision';
   const hasBoth = conflict.local !== null && conflict.central !== null && !isCollision;
   const isEveryFieldChosen = fields.every((field) => choices[field]);
   const edited = Object.fromEntries(
