@@ -6,22 +6,24 @@ import {
   Group,
   Modal,
   Paper,
+  ScrollArea,
   Stack,
   Text,
-  TextInput,
   Title,
 } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { useState } from 'react';
+import { z } from 'zod';
 import { ApiCallError } from '../api';
+import { contract } from '../../electron/api/contract';
 import {
-  useAuditAsOf,
   useRevertChange,
   useRevertTransaction,
   useUndelete,
   type AuditEntry,
   type RevertResult,
 } from '../hooks/use-audit';
+import { AuditAsOf } from './audit-as-of';
 import { AuditFieldDiff } from './audit-field-diff';
 import { ErrorAlert, errorMessage } from './error-alert';
 
@@ -30,13 +32,34 @@ export function describeActor(entry: AuditEntry): string {
   return entry.actorName ?? entry.actorId ?? `no user (${entry.source})`;
 }
 
-/** What the CONFLICT of a stale revert carries: the fields a later change set too. */
-function contestedFieldsOf(error: unknown): string[] | null {
+/** The later changes a stale revert's CONFLICT lists, each readable like any change. */
+const changesSinceSchema = z.array(contract['audit.get'].output);
+
+/** What the CONFLICT of a stale revert carries: the fields a later change set too, and those changes. */
+interface RevertConflict {
+  message: string;
+  contestedFields: string[];
+  changesSince: AuditEntry[];
+}
+
+function revertConflictOf(error: unknown): RevertConflict | null {
   if (!(error instanceof ApiCallError) || error.body.code !== 'CONFLICT') return null;
+  const message = errorMessage(error);
   const current: unknown = error.body.current;
-  if (typeof current !== 'object' || current === null || !('contestedFields' in current)) return [];
-  const fields: unknown = current.contestedFields;
-  return Array.isArray(fields) ? fields.filter((field) => typeof field === 'string') : [];
+  if (typeof current !== 'object' || current === null) {
+    return { message, contestedFields: [], changesSince: [] };
+  }
+  const fields: unknown = 'contestedFields' in current ? current.contestedFields : [];
+  const changes = changesSinceSchema.safeParse(
+    'changesSince' in current ? current.changesSince : [],
+  );
+  return {
+    message,
+    contestedFields: Array.isArray(fields)
+      ? fields.filter((field) => typeof field === 'string')
+      : [],
+    changesSince: changes.success ? changes.data : [],
+  };
 }
 
 type Action = 'revert' | 'revertTransaction' | 'undelete';
@@ -49,23 +72,20 @@ const ACTION_WORDS: Record<Action, { title: string; button: string }> = {
 
 /** One change: who, when, from where, its fields before and after, as-of, and (admins) revert. */
 export function AuditEntryPanel({ entry, canRevert }: { entry: AuditEntry; canRevert: boolean }) {
-  const [asOfText, setAsOfText] = useState('');
-  const asOfDate = asOfText.trim() === '' ? null : new Date(asOfText);
-  const isAsOfValid = asOfDate !== null && !Number.isNaN(asOfDate.getTime());
-  const asOf = useAuditAsOf(entry, isAsOfValid ? asOfDate : null);
   const [action, setAction] = useState<Action | null>(null);
   const [withCascaded, setWithCascaded] = useState(true);
   const [forced, setForced] = useState<Set<string>>(new Set());
+  const [conflict, setConflict] = useState<RevertConflict | null>(null);
   const revert = useRevertChange();
   const revertTransaction = useRevertTransaction();
   const undelete = useUndelete();
   const running =
     action === 'revert' ? revert : action === 'revertTransaction' ? revertTransaction : undelete;
-  const contested = action === 'revert' ? contestedFieldsOf(revert.error) : null;
 
   const close = (): void => {
     setAction(null);
     setForced(new Set());
+    setConflict(null);
     revert.reset();
     revertTransaction.reset();
     undelete.reset();
@@ -80,12 +100,21 @@ export function AuditEntryPanel({ entry, canRevert }: { entry: AuditEntry; canRe
   const confirm = (): void => {
     if (action === 'revert') {
       const choices =
-        contested === null
+        conflict === null
           ? undefined
           : Object.fromEntries(
-              contested.map((field) => [field, forced.has(field) ? 'revert' : 'keep'] as const),
+              conflict.contestedFields.map(
+                (field) => [field, forced.has(field) ? 'revert' : 'keep'] as const,
+              ),
             );
-      revert.mutate({ seq: entry.seq, choices }, { onSuccess: done });
+      revert.mutate(
+        { seq: entry.seq, choices },
+        {
+          onSuccess: done,
+          // Kept until the dialog closes: a refused choice must not lose the list of changes.
+          onError: (error) => setConflict(revertConflictOf(error) ?? conflict),
+        },
+      );
     } else if (action === 'revertTransaction') {
       revertTransaction.mutate({ seq: entry.seq }, { onSuccess: done });
     } else if (action === 'undelete') {
@@ -106,31 +135,7 @@ export function AuditEntryPanel({ entry, canRevert }: { entry: AuditEntry; canRe
           <Code>{entry.recordId}</Code> · transaction {entry.txid}
         </Text>
         <AuditFieldDiff entry={entry} />
-        <Group align="flex-end">
-          <TextInput
-            label="As of"
-            description="The record at a moment, e.g. 2026-11-25 09:30"
-            value={asOfText}
-            onChange={(event) => setAsOfText(event.currentTarget.value)}
-            error={asOfText.trim() !== '' && !isAsOfValid ? 'Not a date and time' : undefined}
-            w={260}
-          />
-        </Group>
-        {asOf.isError && (
-          <ErrorAlert title="Couldn't load the record as of then" error={asOf.error} />
-        )}
-        {asOf.data && (
-          <Stack gap={4} aria-label="Record as of then">
-            <Text size="sm">
-              {asOf.data.entry === null
-                ? 'The history has nothing on this record at or before then.'
-                : asOf.data.isDeleted
-                  ? `Deleted then (by change #${asOf.data.entry.seq}).`
-                  : `As change #${asOf.data.entry.seq} left it${asOf.data.existsNow ? '' : ' (it does not exist now)'}:`}
-            </Text>
-            {asOf.data.state && <Code block>{JSON.stringify(asOf.data.state, null, 2)}</Code>}
-          </Stack>
-        )}
+        <AuditAsOf record={entry} />
         {canRevert && (
           <Group>
             {entry.action === 'DELETE' ? (
@@ -165,11 +170,26 @@ export function AuditEntryPanel({ entry, canRevert }: { entry: AuditEntry; canRe
               onChange={(event) => setWithCascaded(event.currentTarget.checked)}
             />
           )}
-          {contested !== null ? (
+          {conflict !== null && (
             <Alert color="yellow" title="The record changed since">
               <Stack gap="xs">
-                <Text size="sm">{errorMessage(revert.error)}</Text>
-                {contested.map((field) => (
+                <Text size="sm">{conflict.message}</Text>
+                {conflict.changesSince.length > 0 && (
+                  <ScrollArea.Autosize mah={260} aria-label="Changes since">
+                    <Stack gap="xs">
+                      {conflict.changesSince.map((later) => (
+                        <Stack key={later.seq} gap={4}>
+                          <Text size="sm">
+                            Change #{later.seq} by <strong>{describeActor(later)}</strong> on{' '}
+                            {later.createdAt.toLocaleString()}
+                          </Text>
+                          <AuditFieldDiff entry={later} />
+                        </Stack>
+                      ))}
+                    </Stack>
+                  </ScrollArea.Autosize>
+                )}
+                {conflict.contestedFields.map((field) => (
                   <Checkbox
                     key={field}
                     label={`Revert ${field} anyway (unchecked: keep its newer value)`}
@@ -184,15 +204,16 @@ export function AuditEntryPanel({ entry, canRevert }: { entry: AuditEntry; canRe
                 ))}
               </Stack>
             </Alert>
-          ) : (
-            running.isError && <ErrorAlert title="Nothing was changed" error={running.error} />
+          )}
+          {running.isError && !(action === 'revert' && revertConflictOf(running.error)) && (
+            <ErrorAlert title="Nothing was changed" error={running.error} />
           )}
           <Group justify="flex-end">
             <Button variant="default" onClick={close}>
               Cancel
             </Button>
             <Button onClick={confirm} loading={running.isPending}>
-              {contested !== null
+              {conflict !== null
                 ? 'Revert with these choices'
                 : action
                   ? ACTION_WORDS[action].button

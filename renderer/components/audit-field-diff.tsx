@@ -4,8 +4,17 @@ import type { AuditEntry } from '../hooks/use-audit';
 /** Fields every change moves: shown apart, so the diff reads as what a person changed. */
 const BOOKKEEPING = new Set(['updated_at', 'version']);
 
+/** The fields a person changed, without the bookkeeping every change moves. */
+export function personalFields(fields: readonly string[]): string[] {
+  return fields.filter((field) => !BOOKKEEPING.has(field));
+}
+
+/** What the audit log keeps of a secret (a password hash): that one was set, never the value. */
+const REDACTED = '[redacted]';
+
 function formatValue(value: unknown): string {
   if (value === undefined || value === null || value === '') return '(empty)';
+  if (value === REDACTED) return '(set; secret, not kept)';
   if (typeof value === 'string') return value;
   return JSON.stringify(value);
 }
@@ -16,7 +25,7 @@ export function AuditFieldDiff({ entry }: { entry: AuditEntry }) {
     entry.action === 'UPDATE'
       ? (entry.changedFields ?? [])
       : Object.keys(entry.after ?? entry.before ?? {});
-  const shown = fields.filter((field) => !BOOKKEEPING.has(field));
+  const shown = personalFields(fields);
   if (shown.length === 0) {
     return <Text size="sm">Only bookkeeping fields (updated_at, version) changed.</Text>;
   }

@@ -1,14 +1,14 @@
 import { zodResolver } from '@hookform/resolvers/zod';
-import { Button, Group, NativeSelect, PasswordInput, Switch, TextInput } from '@mantine/core';
+import { Button, Group, NativeSelect, PasswordInput, Switch, Text, TextInput } from '@mantine/core';
 import { useState } from 'react';
 import { Controller, useForm } from 'react-hook-form';
 import { z } from 'zod';
-import { ApiCallError } from '../api';
 import { contract } from '../../electron/api/contract';
 import { fieldErrorText, placeFieldErrors } from '../forms';
-import { useCreateUser, useUpdateUser, type UserDetail } from '../hooks/use-user';
+import { conflictingUser, useCreateUser, useUpdateUser, type UserDetail } from '../hooks/use-user';
 import { ConflictDialog, type ConflictField, type ConflictResolution } from './conflict-dialog';
 import { ErrorAlert } from './error-alert';
+import { RemovePasswordDialog } from './remove-password-dialog';
 
 const createShape = contract['users.create'].input.shape;
 
@@ -55,31 +55,32 @@ function editableOf(user: EditableUser): EditableUser {
   return { fullName: user.fullName, email: user.email, role: user.role, isActive: user.isActive };
 }
 
-/** The row a CONFLICT answer carries, when it is a user (a duplicate email carries none). */
-function conflictingUser(error: unknown): UserDetail | null {
-  if (!(error instanceof ApiCallError) || error.code !== 'CONFLICT') return null;
-  const parsed = contract['users.get'].output.safeParse(error.body.current);
-  return parsed.success ? parsed.data : null;
-}
+/** What a save did to the user's password, so the message after it can say so. */
+export type PasswordChange = 'set' | 'removed' | null;
 
 interface UserFormProps {
   /** The user to edit, as loaded; absent to create one. Remount (key by version) after a save. */
   user?: UserDetail;
-  onSaved: (user: UserDetail) => void;
+  onSaved: (user: UserDetail, passwordChange: PasswordChange) => void;
   onCancel?: () => void;
 }
 
 /**
- * Creates a user, or edits one against the version it was loaded at. An error the API pins on a
- * field shows next to it; a save that meets someone else's newer version opens both versions.
+ * Creates a user, or edits one against the version it was loaded at (a new password too, or the
+ * password removed, which the form never shows back). An error the API pins on a field shows next
+ * to it; a save that meets someone else's newer version opens both versions.
  */
 export function UserForm({ user, onSaved, onCancel }: UserFormProps) {
   const create = useCreateUser();
   const update = useUpdateUser();
   const [formError, setFormError] = useState<unknown>(null);
-  const [conflict, setConflict] = useState<{ draft: EditableUser; current: UserDetail } | null>(
-    null,
-  );
+  const [conflict, setConflict] = useState<{
+    draft: EditableUser;
+    /** The new password the conflicted save carried ('' for none): resolving sends it again. */
+    password: string;
+    current: UserDetail;
+  } | null>(null);
+  const [isRemovingPassword, setIsRemovingPassword] = useState(false);
   const form = useForm<UserFormInput, unknown, UserFormValues>({
     resolver: zodResolver(userFormSchema),
     defaultValues: user
@@ -89,25 +90,29 @@ export function UserForm({ user, onSaved, onCancel }: UserFormProps) {
   const { errors } = form.formState;
   const isSaving = create.isPending || update.isPending;
 
-  const onError = (error: unknown, draft: EditableUser): void => {
+  const onError = (error: unknown, draft: EditableUser, password: string): void => {
     const current = conflictingUser(error);
-    if (current) setConflict({ draft, current });
+    if (current) setConflict({ draft, password, current });
     else if (!placeFieldErrors(error, form.setError, FIELD_NAMES)) setFormError(error);
   };
 
-  const save = (values: EditableUser, version: number): void => {
+  /** Saves the fields, and a new password when one is typed ('' keeps the current one). */
+  const save = (values: EditableUser, version: number, password: string): void => {
     if (!user) return;
     setFormError(null);
     update.mutate(
-      { id: user.id, version, ...values },
-      { onSuccess: onSaved, onError: (error) => onError(error, values) },
+      { id: user.id, version, ...values, ...(password !== '' && { password }) },
+      {
+        onSuccess: (saved) => onSaved(saved, password === '' ? null : 'set'),
+        onError: (error) => onError(error, values, password),
+      },
     );
   };
 
   const onSubmit = form.handleSubmit((values) => {
     setFormError(null);
     if (user) {
-      save(editableOf(values), user.version);
+      save(editableOf(values), user.version, values.password);
       return;
     }
     create.mutate(
@@ -117,15 +122,19 @@ export function UserForm({ user, onSaved, onCancel }: UserFormProps) {
         role: values.role,
         ...(values.password !== '' && { password: values.password }),
       },
-      { onSuccess: onSaved, onError: (error) => onError(error, editableOf(values)) },
+      {
+        onSuccess: (created) => onSaved(created, null),
+        onError: (error) => onError(error, editableOf(values), ''),
+      },
     );
   });
 
   const resolveConflict = ({ values, version }: ConflictResolution<EditableUser>): void => {
+    const password = conflict?.password ?? '';
     setConflict(null);
     // The form shows what is being saved, so a second conflict starts from the merged values.
-    form.reset({ ...values, password: '' });
-    save(values, version);
+    form.reset({ ...values, password });
+    save(values, version, password);
   };
 
   return (
@@ -152,7 +161,7 @@ export function UserForm({ user, onSaved, onCancel }: UserFormProps) {
         error={fieldErrorText('Role', errors.role)}
         {...form.register('role')}
       />
-      {user ? (
+      {user && (
         // Controlled: Mantine's Switch keeps its own checked state, which `register` can't set.
         <Controller
           control={form.control}
@@ -169,15 +178,35 @@ export function UserForm({ user, onSaved, onCancel }: UserFormProps) {
             />
           )}
         />
-      ) : (
-        <PasswordInput
-          mt="sm"
-          label="Password"
-          description="Only for staff who sign in to LMS Admin; leave empty for students."
-          autoComplete="new-password"
-          error={fieldErrorText('Password', errors.password)}
-          {...form.register('password')}
-        />
+      )}
+      <PasswordInput
+        mt="sm"
+        label={user ? 'New password' : 'Password'}
+        description={
+          !user
+            ? 'Only for staff who sign in to LMS Admin; leave empty for students.'
+            : user.hasPassword
+              ? 'Leave empty to keep the current password. At least 10 characters; only staff have one.'
+              : "This user has no password, so can't sign in to LMS Admin: set one to let them (staff only, at least 10 characters)."
+        }
+        autoComplete="new-password"
+        error={fieldErrorText(user ? 'New password' : 'Password', errors.password)}
+        {...form.register('password')}
+      />
+      {user?.hasPassword && (
+        <Group gap="xs" mt={6}>
+          <Text size="xs" c="dimmed">
+            They can sign in with their current password.
+          </Text>
+          <Button
+            size="compact-xs"
+            variant="subtle"
+            color="red"
+            onClick={() => setIsRemovingPassword(true)}
+          >
+            Remove password…
+          </Button>
+        </Group>
       )}
       {formError !== null && (
         <ErrorAlert
@@ -196,6 +225,13 @@ export function UserForm({ user, onSaved, onCancel }: UserFormProps) {
           {user ? 'Save changes' : 'Create user'}
         </Button>
       </Group>
+      {user && (
+        <RemovePasswordDialog
+          user={isRemovingPassword ? user : null}
+          onClose={() => setIsRemovingPassword(false)}
+          onRemoved={(saved) => onSaved(saved, 'removed')}
+        />
+      )}
       {conflict && user && (
         <ConflictDialog
           key={conflict.current.version}

@@ -21,17 +21,20 @@ export function useAuditList(filter: AuditFilter) {
   );
 }
 
+/** Names one audited record: its table and id. */
+export type AuditRecordRef = Pick<AuditEntry, 'tableName' | 'recordId'>;
+
 /** A record as it was at a moment (null `at`: nothing asked yet). */
-export function useAuditAsOf(entry: AuditEntry | null, at: Date | null) {
+export function useAuditAsOf(record: AuditRecordRef, at: Date | null) {
   return useQuery({
-    queryKey: ['audit.asOf', entry?.tableName, entry?.recordId, at?.toISOString()],
+    queryKey: ['audit.asOf', record.tableName, record.recordId, at?.toISOString()],
     queryFn: () =>
       request('audit.asOf', {
-        tableName: entry?.tableName ?? '',
-        recordId: entry?.recordId ?? '',
+        tableName: record.tableName,
+        recordId: record.recordId,
         at: at ?? new Date(),
       }),
-    enabled: entry !== null && at !== null,
+    enabled: at !== null,
   });
 }
 

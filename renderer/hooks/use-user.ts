@@ -1,9 +1,16 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { request } from '../api';
-import type { ChannelInput, ChannelOutput } from '../../electron/api/contract';
+import { ApiCallError, request } from '../api';
+import { contract, type ChannelInput, type ChannelOutput } from '../../electron/api/contract';
 
 export type UserDetail = ChannelOutput<'users.get'>;
 export type UserEnrollment = ChannelOutput<'users.enrollments'>['items'][number];
+
+/** The user a stale-version CONFLICT carries as they are now (a duplicate email carries none). */
+export function conflictingUser(error: unknown): UserDetail | null {
+  if (!(error instanceof ApiCallError) || error.code !== 'CONFLICT') return null;
+  const parsed = contract['users.get'].output.safeParse(error.body.current);
+  return parsed.success ? parsed.data : null;
+}
 
 /** The query key of one user, which an edit's answer replaces. */
 const userKey = (id: string) => ['users.get', id] as const;

@@ -8,7 +8,7 @@ import { EnrollmentsPanel } from '../components/enrollments-panel';
 import { ErrorAlert } from '../components/error-alert';
 import { LessonsPanel } from '../components/lessons-panel';
 import { QuizzesPanel } from '../components/quizzes-panel';
-import { RecordHistoryLink } from '../components/record-history-link';
+import { RecordHistory } from '../components/record-history';
 import { useCourse, usePublishToggle } from '../hooks/use-course';
 import { hrefOf, navigate } from '../hooks/use-hash-path';
 import { usePageCommands } from '../hooks/use-page-commands';
@@ -20,11 +20,13 @@ const TABS = [
   { value: 'quizzes', label: 'Quizzes' },
   { value: 'enrollments', label: 'Enrollments' },
   { value: 'dashboard', label: 'Dashboard' },
+  { value: 'history', label: 'History' },
 ] as const;
 type TabValue = (typeof TABS)[number]['value'];
 
-function isTab(value: string): value is TabValue {
-  return TABS.some((tab) => tab.value === value);
+/** The tabs a role sees: the audit history is for admins and support. */
+function tabsFor(role: PageProps['user']['role']) {
+  return TABS.filter((each) => each.value !== 'history' || role !== 'instructor');
 }
 
 interface CourseDetailViewProps extends PageProps {
@@ -35,7 +37,7 @@ interface CourseDetailViewProps extends PageProps {
   quizId: string;
 }
 
-/** One course: its overview, lessons, quizzes, enrollments and dashboard, a tab each. */
+/** One course: its overview, lessons, quizzes, enrollments, dashboard and history, a tab each. */
 export function CourseDetailView({
   user,
   isReadOnly,
@@ -46,7 +48,8 @@ export function CourseDetailView({
   const course = useCourse(courseId);
   const publishToggle = usePublishToggle(() => void course.refetch());
   const [isDeleting, setIsDeleting] = useState(false);
-  const activeTab: TabValue = isTab(tab) ? tab : 'overview';
+  const tabs = useMemo(() => tabsFor(user.role), [user.role]);
+  const activeTab: TabValue = tabs.find((each) => each.value === tab)?.value ?? 'overview';
   const base = coursePath({ id: courseId });
   const goToTab = (value: string): void => navigate(`${base}/${value}`);
   const data = course.data;
@@ -54,14 +57,14 @@ export function CourseDetailView({
   usePageCommands(
     useMemo(
       () => [
-        ...TABS.map((each) => ({
+        ...tabs.map((each) => ({
           id: `course-tab-${each.value}`,
           label: `Course: ${each.label}`,
           onClick: () => navigate(`${base}/${each.value}`),
         })),
         { id: 'course-back', label: 'Back to all courses', onClick: () => navigate('/courses') },
       ],
-      [base],
+      [base, tabs],
     ),
   );
 
@@ -94,7 +97,6 @@ export function CourseDetailView({
             <Text size="sm" c="dimmed">
               {data.slug}
             </Text>
-            <RecordHistoryLink table="courses" recordId={data.id} role={user.role} />
           </Group>
         </Stack>
         {isReadOnly ? (
@@ -120,7 +122,7 @@ export function CourseDetailView({
       </Group>
       <Tabs value={activeTab} onChange={(value) => value && goToTab(value)} keepMounted={false}>
         <Tabs.List aria-label="Course sections">
-          {TABS.map((each) => (
+          {tabs.map((each) => (
             <Tabs.Tab key={each.value} value={each.value}>
               {each.label}
             </Tabs.Tab>
@@ -145,6 +147,14 @@ export function CourseDetailView({
         </Tabs.Panel>
         <Tabs.Panel value="dashboard" pt="md">
           <CourseDashboardPanel courseId={data.id} />
+        </Tabs.Panel>
+        <Tabs.Panel value="history" pt="md">
+          <RecordHistory
+            table="courses"
+            recordId={data.id}
+            noun="course"
+            canRevert={!isReadOnly && user.role === 'admin'}
+          />
         </Tabs.Panel>
       </Tabs>
       <DeleteCourseDialog

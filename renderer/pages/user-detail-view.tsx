@@ -9,6 +9,7 @@ import {
   SimpleGrid,
   Stack,
   Table,
+  Tabs,
   Text,
   Title,
 } from '@mantine/core';
@@ -17,10 +18,10 @@ import { useQuery } from '@tanstack/react-query';
 import { request } from '../api';
 import { EmptyState } from '../components/empty-state';
 import { ErrorAlert } from '../components/error-alert';
-import { RecordHistoryLink } from '../components/record-history-link';
+import { RecordHistory } from '../components/record-history';
 import { UserForm } from '../components/user-form';
 import { formatDate, formatDateTime } from '../format';
-import { hrefOf } from '../hooks/use-hash-path';
+import { hrefOf, navigate } from '../hooks/use-hash-path';
 import type { SessionUser } from '../hooks/use-session';
 import {
   useUser,
@@ -46,6 +47,7 @@ function ProfileFacts({ user }: { user: UserDetail }) {
     ['Email', user.email],
     ['Role', user.role],
     ['Status', user.isActive ? 'Active' : 'Deactivated'],
+    ['Password', user.hasPassword ? 'Set (can sign in)' : 'None (can’t sign in)'],
   ];
   return (
     <SimpleGrid cols={2} spacing="xs" component="dl" m={0}>
@@ -201,16 +203,28 @@ function Enrollments({ userId }: { userId: string }) {
   );
 }
 
+const TABS = [
+  { value: 'overview', label: 'Profile and enrollments' },
+  { value: 'history', label: 'History' },
+] as const;
+type TabValue = (typeof TABS)[number]['value'];
+
 interface UserDetailViewProps {
   userId: string;
+  /** The tab in the address (`#/users/<id>/history`); the profile when empty or unknown. */
+  tab: string;
   isReadOnly: boolean;
-  /** Who is looking, for the History link. */
+  /** Who is looking: only admins revert history. */
   role: SessionUser['role'];
 }
 
-/** One user: their profile (editable by admins), and every course they are in with their progress. */
-export function UserDetailView({ userId, isReadOnly, role }: UserDetailViewProps) {
+/**
+ * One user: their profile (editable by admins) and every course they are in with their progress,
+ * and on a second tab their history: changes to them, and changes they made.
+ */
+export function UserDetailView({ userId, tab, isReadOnly, role }: UserDetailViewProps) {
   const user = useUser(userId);
+  const activeTab: TabValue = TABS.find((each) => each.value === tab)?.value ?? 'overview';
   return (
     <Stack gap="lg" style={{ overflowY: 'auto' }}>
       <Anchor href={hrefOf('/users')} size="sm">
@@ -231,7 +245,6 @@ export function UserDetailView({ userId, isReadOnly, role }: UserDetailViewProps
               {user.data.fullName}
             </Title>
             <Group gap="xs">
-              <RecordHistoryLink table="users" recordId={userId} role={role} />
               <Badge variant="light">{user.data.role}</Badge>
               {!user.data.isActive && (
                 <Badge variant="outline" color="dark">
@@ -245,35 +258,64 @@ export function UserDetailView({ userId, isReadOnly, role }: UserDetailViewProps
               )}
             </Group>
           </Group>
-          <Paper withBorder p="md" radius="md" component="section" aria-labelledby="profile">
-            <Title order={2} size="h4" id="profile" mb="sm">
-              Profile
-            </Title>
-            {isReadOnly ? (
-              <ProfileFacts user={user.data} />
-            ) : (
-              <UserForm
-                key={user.data.version}
-                user={user.data}
-                onSaved={(saved) =>
-                  notifications.show({
-                    title: 'User saved',
-                    message: `${saved.fullName} is saved.`,
-                  })
-                }
+          <Tabs
+            value={activeTab}
+            onChange={(value) => value && navigate(`/users/${userId}/${value}`)}
+            keepMounted={false}
+          >
+            <Tabs.List aria-label="User sections">
+              {TABS.map((each) => (
+                <Tabs.Tab key={each.value} value={each.value}>
+                  {each.label}
+                </Tabs.Tab>
+              ))}
+            </Tabs.List>
+            <Tabs.Panel value="overview" pt="md">
+              <Stack gap="lg">
+                <Paper withBorder p="md" radius="md" component="section" aria-labelledby="profile">
+                  <Title order={2} size="h4" id="profile" mb="sm">
+                    Profile
+                  </Title>
+                  {isReadOnly ? (
+                    <ProfileFacts user={user.data} />
+                  ) : (
+                    <UserForm
+                      key={user.data.version}
+                      user={user.data}
+                      onSaved={(saved, passwordChange) =>
+                        notifications.show({
+                          title: passwordChange === 'removed' ? 'Password removed' : 'User saved',
+                          message:
+                            passwordChange === 'removed'
+                              ? `${saved.fullName} can't sign in until an admin sets a new password.`
+                              : `${saved.fullName} is saved${passwordChange === 'set' ? ' with the new password' : ''}.`,
+                        })
+                      }
+                    />
+                  )}
+                  <Text size="sm" c="dimmed" mt="sm">
+                    Created {formatDate(user.data.createdAt)} · last sign-in{' '}
+                    {user.data.lastLoginAt ? formatDateTime(user.data.lastLoginAt) : 'never'}
+                  </Text>
+                </Paper>
+                <section aria-labelledby="enrollments">
+                  <Title order={2} size="h4" id="enrollments" mb="sm">
+                    Enrollments
+                  </Title>
+                  <Enrollments userId={userId} />
+                </section>
+              </Stack>
+            </Tabs.Panel>
+            <Tabs.Panel value="history" pt="md">
+              <RecordHistory
+                table="users"
+                recordId={userId}
+                noun="user"
+                canRevert={!isReadOnly && role === 'admin'}
+                isActor={user.data.role !== 'student'}
               />
-            )}
-            <Text size="sm" c="dimmed" mt="sm">
-              Created {formatDate(user.data.createdAt)} · last sign-in{' '}
-              {user.data.lastLoginAt ? formatDateTime(user.data.lastLoginAt) : 'never'}
-            </Text>
-          </Paper>
-          <section aria-labelledby="enrollments">
-            <Title order={2} size="h4" id="enrollments" mb="sm">
-              Enrollments
-            </Title>
-            <Enrollments userId={userId} />
-          </section>
+            </Tabs.Panel>
+          </Tabs>
         </>
       )}
     </Stack>

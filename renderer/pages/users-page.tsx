@@ -51,14 +51,21 @@ const userId = (user: UserSummary): string => user.id;
 
 /**
  * The users page: the list at `#/users` (with its New user and Import dialogs at `#/users/new`
- * and `#/users/import`), or one user's page at `#/users/<id>`.
+ * and `#/users/import`), or one user's page at `#/users/<id>` (its history at `#/users/<id>/history`).
  */
 export function UsersPage(props: PageProps) {
-  const segment = props.subPath.slice(1);
+  const [segment = '', tab = ''] = props.subPath.slice(1).split('/');
   if (segment === 'new' || segment === 'import' || segment === '') {
     return <UsersList {...props} dialog={segment === '' ? null : segment} />;
   }
-  return <UserDetailView userId={segment} isReadOnly={props.isReadOnly} role={props.user.role} />;
+  return (
+    <UserDetailView
+      userId={segment}
+      tab={tab}
+      isReadOnly={props.isReadOnly}
+      role={props.user.role}
+    />
+  );
 }
 
 /** Everyone in the database, searchable as you type, filtered by role, selectable for bulk changes. */

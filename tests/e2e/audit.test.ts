@@ -56,7 +56,7 @@ describe.skipIf(!launch.browser)('the audit history', () => {
     await app.signIn(SUPPORT_EMAIL, TEST_PASSWORD);
     await app.page.getByRole('heading', { name: 'Audit history' }).waitFor();
     await app.page.getByLabel('Search changes').fill('Sadistics');
-    const change = app.page.getByRole('button', { name: /Show change #\d+: UPDATE courses/ });
+    const change = app.page.getByRole('button', { name: /^UPDATE courses #\d+$/ });
     await change.waitFor();
     const row = app.page
       .getByRole('table', { name: 'Changes' })
@@ -74,22 +74,25 @@ describe.skipIf(!launch.browser)('the audit history', () => {
     await app.signOut();
   });
 
-  it("lets an admin reach the course's history from its page and revert the title change", async () => {
+  it("lets an admin go from the course's History tab to the audit page and revert the title change", async () => {
     await app.signIn(ADMIN_EMAIL, TEST_PASSWORD);
     await app.navLink('Courses').click();
     await app
       .courseRow('Intro to Sadistics')
       .getByRole('link', { name: 'Intro to Sadistics' })
       .click();
-    await app.page.getByRole('link', { name: 'History', exact: true }).click();
+    await app.page.getByRole('tab', { name: 'History' }).click();
+    await app.page.getByRole('link', { name: 'Open in the audit history' }).click();
     await app.page.getByRole('heading', { name: 'Audit history' }).waitFor();
     expect(await app.page.getByLabel('Record id').inputValue()).toBe(courseId);
     // Only this course's changes: its creation and its rename.
     await expect
-      .poll(() => app.page.getByRole('button', { name: /^Show change #\d+/ }).count())
+      .poll(() =>
+        app.page.getByRole('button', { name: /^(INSERT|UPDATE|DELETE) courses #\d+$/ }).count(),
+      )
       .toBe(2);
     await app.page
-      .getByRole('button', { name: /Show change #\d+: UPDATE courses/ })
+      .getByRole('button', { name: /^UPDATE courses #\d+$/ })
       .first()
       .click();
     await app.page.getByRole('button', { name: 'Revert change…' }).click();
