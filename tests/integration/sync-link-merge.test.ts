@@ -231,8 +231,8 @@ describe('linking a database that already holds records', () => {
   });
 });
 
-describe('linking a database restored from a central copy and edited since', () => {
-  it('leaves records alike on both sides alone and makes one edited on both sides a conflict', async () => {
+describe('linking a database restored from a central copy and changed since', () => {
+  it('leaves records alike on both sides alone; one edited on both sides, or deleted on one, is a conflict', async () => {
     const copy = nodeAt(2);
     // The copy: the central data as it was, no longer linked (a restored dump).
     await linkToCentral(copy.db, target());
@@ -242,41 +242,65 @@ describe('linking a database restored from a central copy and edited since', () 
       copy.db,
       `UPDATE users SET full_name = 'Bob on the laptop' WHERE email = 'bob@school.org' RETURNING id`,
     );
+    await changeAsApp(copy.db, `DELETE FROM users WHERE email = 'sam@school.org' RETURNING id`);
     await changeAsApp(
       world.central.db,
       `UPDATE users SET full_name = 'Bob centrally' WHERE email = 'bob@school.org' RETURNING id`,
+    );
+    await changeAsApp(
+      world.central.db,
+      `DELETE FROM enrollments WHERE user_id = (SELECT id FROM users WHERE email = 'bob@school.org') RETURNING id`,
     );
     const result = await linkToCentral(copy.db, target());
     expect(result.conflicts).toEqual({
       collisions: 0,
       changedOnBoth: 1,
-      deletedOnOneSide: 0,
+      deletedOnOneSide: 2,
       waiting: 0,
     });
     expect(result.localToPush).toBe(0);
     expect(result.rowsCopied.users).toBe(0);
-    expect(result.unchanged).toBeGreaterThanOrEqual(rows - 1);
-    const [conflict] = await openConflicts(copy.db);
-    expect(conflict).toMatchObject({
+    expect(result.unchanged).toBeGreaterThanOrEqual(rows - 2);
+    const conflicts = await openConflicts(copy.db);
+    const bob = conflictOn(conflicts, 'users', 'full_name', 'Bob on the laptop');
+    expect(bob).toMatchObject({
       kind: 'update-update',
       local: { full_name: 'Bob on the laptop' },
       central: { full_name: 'Bob centrally' },
     });
-    // Never overwritten: the laptop keeps its edit until a person chooses.
+    // Never overwritten, never brought back: the copy keeps its edit and its delete until a person chooses.
     expect(
       await queryValue(
         copy.db,
         `SELECT full_name AS value FROM users WHERE email = 'bob@school.org'`,
       ),
     ).toBe('Bob on the laptop');
-    if (!conflict) throw new Error('no conflict');
-    await resolve(copy.db, { conflictId: conflict.id, take: 'local' });
-    expect(await pushChanges(copy.db, target())).toMatchObject({ applied: 1, conflicts: 0 });
+    expect(await count(copy.db, `SELECT count(*) FROM users WHERE email = 'sam@school.org'`)).toBe(
+      0,
+    );
+    const sam = conflictOn(conflicts, 'users', 'email', 'sam@school.org');
+    expect(sam).toMatchObject({ kind: 'delete-update', local: null });
+    const enrollment = conflicts.find((c) => c.tableName === 'enrollments');
+    expect(enrollment).toMatchObject({ kind: 'delete-update', central: null });
+    await resolve(copy.db, { conflictId: bob.id, take: 'local' });
+    await resolve(copy.db, { conflictId: sam.id, take: 'local' });
+    await resolve(copy.db, { conflictId: enrollment?.id ?? '', take: 'central' });
+    expect(await pushChanges(copy.db, target())).toMatchObject({ applied: 2, conflicts: 0 });
+    await pullChanges(copy.db, target());
+    expect(
+      differingKeys(
+        await snapshotRows(copy.database.url),
+        await snapshotRows(world.central.database.url),
+      ),
+    ).toEqual([]);
     expect(
       await queryValue(
         world.central.db,
         `SELECT full_name AS value FROM users WHERE email = 'bob@school.org'`,
       ),
     ).toBe('Bob on the laptop');
+    expect(
+      await count(world.central.db, `SELECT count(*) FROM users WHERE email = 'sam@school.org'`),
+    ).toBe(0);
   });
 });
