@@ -117,7 +117,8 @@ async function deletedSince(client: pg.ClientBase, sinceSeq: number): Promise<Ca
   return rows.map((row) => ({ table: row.table_name, id: row.record_id }));
 }
 
-async function feedHighWater(client: pg.ClientBase): Promise<number> {
+/** The feed's last position (changes of this transaction from here on have a higher `seq`). */
+export async function feedHighWater(client: pg.ClientBase): Promise<number> {
   const { rows } = await client.query<{ seq: string }>(
     `SELECT COALESCE(max(seq), 0) AS seq FROM audit_log`,
   );

@@ -2,6 +2,7 @@ import type pg from 'pg';
 import { SyncConflictKind } from '../../schemas/sync';
 import {
   applyOperations,
+  feedHighWater,
   recordKey,
   type RowFailure,
   type RowOperation,
@@ -49,8 +50,8 @@ export async function applyBatchOnCentral(
       const { rows } = await central.query<{
         result: { applied: number; conflicts: DetectedConflict[] };
       }>(`SELECT result FROM sync_applied_batches WHERE batch_id = $1`, [batchId]);
-      const result = rows[0]?.result ?? { applied: 0, conflicts: [] };
-      return { isReplay: true, ...result };
+      const { applied, conflicts } = rows[0]?.result ?? { applied: 0, conflicts: [] };
+      return { isReplay: true, applied, conflicts };
     }
     const current = await statements.readImages(central, changes, true);
     const operations: RowOperation[] = [];
@@ -63,9 +64,11 @@ export async function applyBatchOnCentral(
       else if ('kind' in outcome && 'detail' in outcome) conflicts.push(outcome);
       else operations.push(outcome);
     }
+    const mark = await feedHighWater(central);
     const failures = await applyOperations(central, statements, operations, {
       mayCascadeTo: () => false,
     });
+    const sideEffects = await changedBesides(central, mark, changes);
     const failed = new Set(
       failures.map((failure) => recordKey(failure.operation.table, failure.operation.id)),
     );
@@ -84,10 +87,29 @@ export async function applyBatchOnCentral(
     }
     await central.query(`UPDATE sync_applied_batches SET result = $2 WHERE batch_id = $1`, [
       batchId,
-      JSON.stringify({ applied, conflicts }),
+      JSON.stringify({ applied, conflicts, sideEffects }),
     ]);
     return { isReplay: false, applied, conflicts };
   });
+}
+
+/**
+ * The records this transaction changed after `mark` that the batch didn't carry: what the
+ * database did on its own (a deleted lesson's quizzes get `lesson_id` NULL). The replica doesn't
+ * have these changes, so its pull must not skip them with the rest of its own batch.
+ */
+async function changedBesides(
+  central: pg.ClientBase,
+  mark: number,
+  changes: readonly OutboxChange[],
+): Promise<{ table: string; id: string }[]> {
+  const { rows } = await central.query<{ table: string; id: string }>(
+    `SELECT DISTINCT table_name AS table, record_id::text AS id FROM audit_log
+      WHERE seq > $1 AND txid = txid_current()`,
+    [mark],
+  );
+  const sent = new Set(changes.map((change) => recordKey(change.table, change.id)));
+  return rows.filter((row) => !sent.has(recordKey(row.table, row.id)));
 }
 
 /** What to do with one pushed change given the central row: nothing, an operation, or a conflict. */

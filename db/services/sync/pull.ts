@@ -68,9 +68,11 @@ export async function pullChanges(
           `SELECT a.table_name, array_agg(DISTINCT a.record_id)::text[] AS ids
              FROM audit_log a
             WHERE ${feedWindowSql(1)} AND a.table_name = ANY($3)
-              -- This replica's own pushes are already here.
+              -- This replica's own pushes are already here; not what the database did besides.
               AND NOT EXISTS (SELECT 1 FROM sync_applied_batches b
-                               WHERE b.replica_id = $4 AND b.applied_txid = a.txid)
+                               WHERE b.replica_id = $4 AND b.applied_txid = a.txid
+                                 AND NOT COALESCE(b.result -> 'sideEffects', '[]') @>
+                                     jsonb_build_array(jsonb_build_object('table', a.table_name, 'id', a.record_id::text)))
             GROUP BY a.table_name`,
           [link.pulled.seq, link.pulled.openXids, SYNCED_TABLES, link.replicaId],
         );
