@@ -11,13 +11,37 @@ import {
 } from '@tanstack/react-table';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { Checkbox } from '@mantine/core';
-import { useEffect, useRef, type KeyboardEvent } from 'react';
+import { createContext, useContext, useEffect, useMemo, useRef, type KeyboardEvent } from 'react';
 import type { RowSelection } from '../hooks/use-row-selection';
 import classes from './data-grid.module.css';
 
 const ROW_HEIGHT_PX = 40;
 /** Fetch the next page while this many loaded rows are still below the fold, so scrolling never waits. */
 const LOAD_AHEAD_ROWS = 30;
+
+/** How many frames a move waits for its row to be drawn after scrolling to it. */
+const FOCUS_WAIT_FRAMES = 10;
+
+/**
+ * Keyboard movement between a grid's cells by row index. The grid draws only the rows in view,
+ * so a cell further away doesn't exist until its row is scrolled to: this scrolls first, then
+ * focuses the cell once it is drawn.
+ */
+export interface GridNavigation {
+  /** Focuses the cell of `column` in row `rowIndex` (clamped to the loaded rows), scrolling it into view. */
+  focusCell(column: string, rowIndex: number): void;
+  /** How many rows a Page Up or Page Down moves: a screenful, less one for context. */
+  pageRows(): number;
+  /** The index of the last loaded row. */
+  lastRowIndex: number;
+}
+
+const GridNavigationContext = createContext<GridNavigation | null>(null);
+
+/** The navigation of the grid a cell is in; null outside a grid. */
+export function useGridNavigation(): GridNavigation | null {
+  return useContext(GridNavigationContext);
+}
 
 /** The table features every grid uses: the core row model, nothing more (the API sorts and filters). */
 const gridFeatures = tableFeatures({});
@@ -126,6 +150,27 @@ function VirtualTable<T extends RowData>({
   });
   const visible = virtualizer.getVirtualItems();
   const lastVisibleIndex = visible.at(-1)?.index ?? -1;
+  const navigation = useMemo<GridNavigation>(
+    () => ({
+      lastRowIndex: rows.length - 1,
+      pageRows: () =>
+        Math.max(1, Math.floor((scrollerRef.current?.clientHeight ?? 0) / ROW_HEIGHT_PX) - 1),
+      focusCell(column, rowIndex) {
+        if (rows.length === 0) return;
+        const index = Math.max(0, Math.min(rows.length - 1, rowIndex));
+        virtualizer.scrollToIndex(index, { align: 'auto' });
+        const selector = `[data-cell-column="${CSS.escape(column)}"][data-cell-row="${index}"]`;
+        let frames = 0;
+        const focusOnceDrawn = (): void => {
+          const cell = scrollerRef.current?.querySelector<HTMLElement>(selector);
+          if (cell) cell.focus();
+          else if (++frames < FOCUS_WAIT_FRAMES) requestAnimationFrame(focusOnceDrawn);
+        };
+        focusOnceDrawn();
+      },
+    }),
+    [rows.length, virtualizer],
+  );
 
   useEffect(() => {
     if (hasMore && !isLoadingMore && lastVisibleIndex >= rows.length - LOAD_AHEAD_ROWS) {
@@ -149,97 +194,102 @@ function VirtualTable<T extends RowData>({
   const paddingBottom = virtualizer.getTotalSize() - (visible.at(-1)?.end ?? 0);
 
   return (
-    <div
-      ref={scrollerRef}
-      className={classes.scroller}
-      // Focusable so the list scrolls with the keyboard (arrows, Page Down), like any scroll box.
-      tabIndex={0}
-      role="region"
-      aria-label={`${label} list`}
-      onKeyDown={onKeyDown}
-    >
-      <table
-        className={classes.table}
-        aria-label={label}
-        // -1: the total is unknown while more pages remain.
-        aria-rowcount={hasMore ? -1 : rows.length + 1}
+    <GridNavigationContext.Provider value={navigation}>
+      <div
+        ref={scrollerRef}
+        className={classes.scroller}
+        // Focusable so the list scrolls with the keyboard (arrows, Page Down), like any scroll box.
+        tabIndex={0}
+        role="region"
+        aria-label={`${label} list`}
+        onKeyDown={onKeyDown}
       >
-        <colgroup>
-          {selection && <col className={classes.selectColumn} />}
-          {columnIds.map((id) => (
-            <col key={id} style={{ width: columnWidths[id] }} />
-          ))}
-        </colgroup>
-        <thead>
-          {headerGroups.map((group) => (
-            <tr key={group.id} aria-rowindex={1}>
-              {selection && (
-                <th scope="col">
-                  <Checkbox
-                    aria-label={`Select all loaded ${label.toLowerCase()}`}
-                    checked={selection.isAllSelected}
-                    indeterminate={selection.count > 0 && !selection.isAllSelected}
-                    onChange={() =>
-                      selection.isAllSelected ? selection.clear() : selection.selectAll()
-                    }
-                  />
-                </th>
-              )}
-              {group.headers.map((header) => (
-                <th key={header.id} scope="col">
-                  <FlexRender header={header} />
-                </th>
-              ))}
-            </tr>
-          ))}
-        </thead>
-        <tbody>
-          {paddingTop > 0 && (
-            <tr className={classes.spacer} aria-hidden="true">
-              <td colSpan={columnCount} style={{ height: paddingTop }} />
-            </tr>
-          )}
-          {visible.map((item) => {
-            const row = rows[item.index];
-            if (!row) return null;
-            const isSelected = selection?.isSelected(row.id) ?? false;
-            return (
-              <tr
-                key={row.id}
-                className={classes.row}
-                data-selected={isSelected || undefined}
-                aria-rowindex={item.index + 2}
-              >
+        <table
+          className={classes.table}
+          aria-label={label}
+          // -1: the total is unknown while more pages remain.
+          aria-rowcount={hasMore ? -1 : rows.length + 1}
+        >
+          <colgroup>
+            {selection && <col className={classes.selectColumn} />}
+            {columnIds.map((id) => (
+              <col key={id} style={{ width: columnWidths[id] }} />
+            ))}
+          </colgroup>
+          <thead>
+            {headerGroups.map((group) => (
+              <tr key={group.id} aria-rowindex={1}>
                 {selection && (
-                  <td>
-                    {/* Native, not Mantine's: a fast scroll mounts dozens of these a frame. */}
-                    <input
-                      type="checkbox"
-                      className={classes.rowCheckbox}
-                      aria-label={`Select ${rowLabel(row.original)}`}
-                      checked={isSelected}
-                      onChange={(event) => {
-                        const click = event.nativeEvent;
-                        selection.toggle(item.index, click instanceof MouseEvent && click.shiftKey);
-                      }}
+                  <th scope="col">
+                    <Checkbox
+                      aria-label={`Select all loaded ${label.toLowerCase()}`}
+                      checked={selection.isAllSelected}
+                      indeterminate={selection.count > 0 && !selection.isAllSelected}
+                      onChange={() =>
+                        selection.isAllSelected ? selection.clear() : selection.selectAll()
+                      }
                     />
-                  </td>
+                  </th>
                 )}
-                {row.getAllCells().map((cell) => (
-                  <td key={cell.id}>
-                    <FlexRender cell={cell} />
-                  </td>
+                {group.headers.map((header) => (
+                  <th key={header.id} scope="col">
+                    <FlexRender header={header} />
+                  </th>
                 ))}
               </tr>
-            );
-          })}
-          {paddingBottom > 0 && (
-            <tr className={classes.spacer} aria-hidden="true">
-              <td colSpan={columnCount} style={{ height: paddingBottom }} />
-            </tr>
-          )}
-        </tbody>
-      </table>
-    </div>
+            ))}
+          </thead>
+          <tbody>
+            {paddingTop > 0 && (
+              <tr className={classes.spacer} aria-hidden="true">
+                <td colSpan={columnCount} style={{ height: paddingTop }} />
+              </tr>
+            )}
+            {visible.map((item) => {
+              const row = rows[item.index];
+              if (!row) return null;
+              const isSelected = selection?.isSelected(row.id) ?? false;
+              return (
+                <tr
+                  key={row.id}
+                  className={classes.row}
+                  data-selected={isSelected || undefined}
+                  aria-rowindex={item.index + 2}
+                >
+                  {selection && (
+                    <td>
+                      {/* Native, not Mantine's: a fast scroll mounts dozens of these a frame. */}
+                      <input
+                        type="checkbox"
+                        className={classes.rowCheckbox}
+                        aria-label={`Select ${rowLabel(row.original)}`}
+                        checked={isSelected}
+                        onChange={(event) => {
+                          const click = event.nativeEvent;
+                          selection.toggle(
+                            item.index,
+                            click instanceof MouseEvent && click.shiftKey,
+                          );
+                        }}
+                      />
+                    </td>
+                  )}
+                  {row.getAllCells().map((cell) => (
+                    <td key={cell.id}>
+                      <FlexRender cell={cell} />
+                    </td>
+                  ))}
+                </tr>
+              );
+            })}
+            {paddingBottom > 0 && (
+              <tr className={classes.spacer} aria-hidden="true">
+                <td colSpan={columnCount} style={{ height: paddingBottom }} />
+              </tr>
+            )}
+          </tbody>
+        </table>
+      </div>
+    </GridNavigationContext.Provider>
   );
 }

@@ -1,5 +1,6 @@
 import { Loader, Text, TextInput, Tooltip } from '@mantine/core';
 import { useState, type KeyboardEvent } from 'react';
+import { useGridNavigation } from './data-grid';
 import classes from './editable-cell.module.css';
 
 interface EditableCellProps {
@@ -14,20 +15,12 @@ interface EditableCellProps {
   onSave: (draft: string) => Promise<string | null>;
 }
 
-/** Moves focus to the cell of `column` in row `rowIndex`, if it is on screen (the grid renders what is in view). */
-function focusCell(from: HTMLElement, column: string, rowIndex: number): void {
-  const grid = from.closest('table');
-  const target = grid?.querySelector<HTMLElement>(
-    `[data-cell-column="${column}"][data-cell-row="${rowIndex}"]`,
-  );
-  target?.focus();
-}
-
 /** The editable columns in order, for Left and Right. */
 const EDITABLE_COLUMNS = ['text', 'points'];
 
 /**
- * A grid cell a person can edit in place: focus it (Tab or click, arrows to move between cells),
+ * A grid cell a person can edit in place: focus it (Tab or click; arrows move between cells,
+ * Page Up and Page Down by a screenful, Home and End to the first and last loaded row),
  * press Enter, F2 or type, or double-click, to edit; Enter saves, Escape cancels. A refused save
  * (a conflict, a bad value) keeps the draft and says why, so nothing typed is lost.
  */
@@ -42,6 +35,7 @@ export function EditableCell({
   const [draft, setDraft] = useState<string | null>(null);
   const [problem, setProblem] = useState<string | null>(null);
   const [isSaving, setIsSaving] = useState(false);
+  const navigation = useGridNavigation();
 
   const startEditing = (initial = value): void => {
     if (isReadOnly) return;
@@ -67,18 +61,25 @@ export function EditableCell({
   };
 
   const onCellKey = (event: KeyboardEvent<HTMLDivElement>): void => {
+    const page = navigation?.pageRows() ?? 1;
+    const last = navigation?.lastRowIndex ?? rowIndex;
+    // Where each key goes: a column step, and the row it lands on.
     const moves: Record<string, [number, number]> = {
-      ArrowUp: [0, -1],
-      ArrowDown: [0, 1],
-      ArrowLeft: [-1, 0],
-      ArrowRight: [1, 0],
+      ArrowUp: [0, rowIndex - 1],
+      ArrowDown: [0, rowIndex + 1],
+      ArrowLeft: [-1, rowIndex],
+      ArrowRight: [1, rowIndex],
+      PageUp: [0, rowIndex - page],
+      PageDown: [0, rowIndex + page],
+      Home: [0, 0],
+      End: [0, last],
     };
     const move = moves[event.key];
-    if (move) {
+    if (move && navigation) {
       event.preventDefault();
-      const [dx, dy] = move;
+      const [dx, targetRow] = move;
       const nextColumn = EDITABLE_COLUMNS[EDITABLE_COLUMNS.indexOf(column) + dx] ?? column;
-      focusCell(event.currentTarget, nextColumn, rowIndex + dy);
+      navigation.focusCell(nextColumn, targetRow);
     } else if (event.key === 'Enter' || event.key === 'F2') {
       event.preventDefault();
       startEditing();

@@ -18,6 +18,8 @@ const QUIZZES = 4;
 const QUESTIONS_PER_QUIZ = 3;
 const SPELLED = QUIZZES * QUESTIONS_PER_QUIZ;
 const FIX = { find: 'colour', replaceWith: 'color' };
+/** A quiz far longer than the grid's screenful, for keyboard movement. */
+const DRILL_QUESTIONS = 150;
 
 const launch = await launchChromium();
 if (!launch.browser) console.log(`Skipping the bulk undo end-to-end test: ${launch.reason}.`);
@@ -123,6 +125,23 @@ describe.skipIf(!launch.browser)('an instructor applies, cancels and undoes a bu
         instructor.sessionId,
       );
     }
+    await callOk(
+      harness,
+      'quizzes.create',
+      {
+        courseId,
+        title: 'Long drill',
+        options: {
+          questions: Array.from({ length: DRILL_QUESTIONS }, (_, n) => ({
+            id: `d${n + 1}`,
+            kind: 'true_false' as const,
+            text: `Drill item ${n + 1}`,
+            answer: true,
+          })),
+        },
+      },
+      instructor.sessionId,
+    );
     watching = cancelWatchingRouter(harness.router);
     host = await startWebHost({ router: watching.router, staticDir: inject('rendererDir') });
     if (!launch.browser) throw new Error('unreachable: the suite runs only with a browser');
@@ -221,6 +240,36 @@ describe.skipIf(!launch.browser)('an instructor applies, cancels and undoes a bu
       .getByText(/a quiz was edited or deleted after the operation \("Palette 1 \(revised\)"\)/)
       .waitFor();
     expect(await questionsWith(FIX.replaceWith)).toBe(SPELLED);
+  });
+
+  it('moves by keyboard to rows off screen: End, Home, Page Down and arrows scroll the grid', async () => {
+    await dismissNotices();
+    const page = app.page;
+    await page.getByLabel('Search questions').fill('Drill item');
+    await page.getByText(`${DRILL_QUESTIONS} questions shown`).waitFor();
+    const focusedName = () =>
+      page.evaluate(() => document.activeElement?.getAttribute('aria-label') ?? '');
+    const expectFocusOn = (cell: 'Text' | 'Points', id: string) =>
+      expect
+        .poll(focusedName, { timeout: STEP_TIMEOUT_MS })
+        .toMatch(new RegExp(`^${cell} of question ${id} of Long drill: `));
+    await page.getByRole('button', { name: /^Points of question d1 of Long drill: / }).focus();
+    await page.keyboard.press('End');
+    await expectFocusOn('Points', `d${DRILL_QUESTIONS}`);
+    await page.keyboard.press('Home');
+    await expectFocusOn('Points', 'd1');
+    await page.keyboard.press('PageDown');
+    await expect
+      .poll(async () =>
+        Number(await page.evaluate(() => document.activeElement?.getAttribute('data-cell-row'))),
+      )
+      .toBeGreaterThan(5);
+    await page.keyboard.press('Home');
+    await expectFocusOn('Points', 'd1');
+    for (let step = 0; step < 40; step += 1) await page.keyboard.press('ArrowDown');
+    await expectFocusOn('Points', 'd41');
+    await page.keyboard.press('ArrowLeft');
+    await expectFocusOn('Text', 'd41');
     expect(app.problems).toEqual([]);
     expect(app.accessibilityProblems).toEqual([]);
   });
