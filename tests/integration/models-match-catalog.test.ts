@@ -33,7 +33,13 @@ describe('the Sequelize models match the migrated database', () => {
     expect(planMigration(comparison).changes).toEqual([]);
   });
 
-  it('describe every table but the sync bookkeeping, which the sync service keeps in raw SQL', () => {
-    expect(comparison.unmodelledTables.filter((table) => !table.startsWith('sync_'))).toEqual([]);
+  // The question bank's record of bulk operations is bookkeeping of the same kind: its service
+  // reads and writes it in raw SQL, and it holds no LMS data.
+  it('describe every table but the sync and bulk-operation bookkeeping, kept in raw SQL', () => {
+    expect(
+      comparison.unmodelledTables.filter(
+        (table) => !table.startsWith('sync_') && table !== 'quiz_bulk_operations',
+      ),
+    ).toEqual([]);
   });
 });
