@@ -38,7 +38,8 @@ export function defineAuditEntryModel(sequelize: Sequelize) {
         type: DataTypes.UUID,
         primaryKey: true,
         allowNull: false,
-        defaultValue: literal('gen_random_uuid()'),
+        // Time-ordered (migration 0006): inserts append to the primary key's index.
+        defaultValue: literal('lms_time_ordered_uuid()'),
       },
       // GENERATED ALWAYS AS IDENTITY: the database numbers every entry.
       seq: {

@@ -125,6 +125,20 @@ describe('capture', () => {
     expect(latest?.actorName).toEqual(expect.any(String));
   });
 
+  it('gives entries time-ordered ids (UUID version 7), so a long log appends to its index', async () => {
+    await freshWorld();
+    const { rows } = await psql.query<{ id: string; at: Date }>(
+      `SELECT id::text, created_at AS at FROM audit_log ORDER BY seq DESC LIMIT 50`,
+    );
+    expect(rows.length).toBeGreaterThan(10);
+    for (const { id, at } of rows) {
+      // Version nibble 7, RFC 9562 variant, and the first 48 bits are the entry's time in ms.
+      expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+      const millis = Number.parseInt(id.replaceAll('-', '').slice(0, 12), 16);
+      expect(Math.abs(millis - at.getTime())).toBeLessThan(60_000);
+    }
+  });
+
   it('does not log an UPDATE that changes nothing', async () => {
     const world = await freshWorld();
     const before = await historyOf('courses', world.course.id);
