@@ -61,6 +61,8 @@ describe.skipIf(!launch.browser)("an admin sets and removes a user's password", 
     // Never shown back: the saved form starts empty, and offers to remove the password instead.
     await page().getByRole('button', { name: 'Remove password…' }).waitFor();
     expect(await newPasswordField().inputValue()).toBe('');
+    // The page as it stays, once the notice has closed by itself (axe would judge it mid-fade).
+    await app.alert('User saved').waitFor({ state: 'hidden' });
     await app.checkpoint('user-password-1-set');
     await app.signOut();
 
