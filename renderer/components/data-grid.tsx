@@ -11,16 +11,21 @@ import {
 } from '@tanstack/react-table';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { Checkbox } from '@mantine/core';
-import { createContext, useContext, useEffect, useMemo, useRef, type KeyboardEvent } from 'react';
+import {
+  createContext,
+  useContext,
+  useEffect,
+  useLayoutEffect,
+  useMemo,
+  useRef,
+  type KeyboardEvent,
+} from 'react';
 import type { RowSelection } from '../hooks/use-row-selection';
 import classes from './data-grid.module.css';
 
 const ROW_HEIGHT_PX = 40;
 /** Fetch the next page while this many loaded rows are still below the fold, so scrolling never waits. */
 const LOAD_AHEAD_ROWS = 30;
-
-/** How many frames a move waits for its row to be drawn after scrolling to it. */
-const FOCUS_WAIT_FRAMES = 10;
 
 /**
  * Keyboard movement between a grid's cells by row index. The grid draws only the rows in view,
@@ -150,6 +155,17 @@ function VirtualTable<T extends RowData>({
   });
   const visible = virtualizer.getVirtualItems();
   const lastVisibleIndex = visible.at(-1)?.index ?? -1;
+  // The cell a move is waiting for: its row is drawn by the render that the scroll causes.
+  const pendingFocus = useRef<string | null>(null);
+  useLayoutEffect(() => {
+    const selector = pendingFocus.current;
+    if (selector === null) return;
+    const cell = scrollerRef.current?.querySelector<HTMLElement>(selector);
+    if (cell) {
+      pendingFocus.current = null;
+      cell.focus();
+    }
+  });
   const navigation = useMemo<GridNavigation>(
     () => ({
       lastRowIndex: rows.length - 1,
@@ -160,13 +176,9 @@ function VirtualTable<T extends RowData>({
         const index = Math.max(0, Math.min(rows.length - 1, rowIndex));
         virtualizer.scrollToIndex(index, { align: 'auto' });
         const selector = `[data-cell-column="${CSS.escape(column)}"][data-cell-row="${index}"]`;
-        let frames = 0;
-        const focusOnceDrawn = (): void => {
-          const cell = scrollerRef.current?.querySelector<HTMLElement>(selector);
-          if (cell) cell.focus();
-          else if (++frames < FOCUS_WAIT_FRAMES) requestAnimationFrame(focusOnceDrawn);
-        };
-        focusOnceDrawn();
+        const cell = scrollerRef.current?.querySelector<HTMLElement>(selector);
+        pendingFocus.current = cell ? null : selector;
+        cell?.focus();
       },
     }),
     [rows.length, virtualizer],

@@ -150,7 +150,9 @@ export function QuestionBankPage({ isReadOnly }: PageProps) {
     jsonpath,
   });
   const { selection, selectedRows } = useRowSelection(list.items, questionRowId);
-  const edit = useEditQuestion();
+  // mutateAsync keeps its identity across renders, so the columns (and the cells in them, one of
+  // which may have focus or a draft) are made once, not on every render of the page.
+  const { mutateAsync: editQuestion } = useEditQuestion();
   const preview = useBulkPreview();
   const apply = useBulkApply();
   const undo = useBulkUndo();
@@ -165,7 +167,7 @@ export function QuestionBankPage({ isReadOnly }: PageProps) {
   const save: SaveQuestionFields = useCallback(
     async (row: QuestionRow, changes) => {
       try {
-        await edit.mutateAsync({
+        await editQuestion({
           quizId: row.quizId,
           version: row.quizVersion,
           questionId: row.questionId,
@@ -180,7 +182,7 @@ export function QuestionBankPage({ isReadOnly }: PageProps) {
         return errorMessage(error);
       }
     },
-    [edit],
+    [editQuestion],
   );
   const columns = useMemo(() => questionColumnsFor(save, isReadOnly), [save, isReadOnly]);
 
