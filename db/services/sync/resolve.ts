@@ -113,10 +113,24 @@ export async function resolveConflict(
     if (central) await upsertAsSync(client, statements, table, central, asSync);
   } else {
     const finalRow = chooseRow(input, local, central);
-    await upsertAsSync(client, statements, table, central, asSync, local, localId);
-    await asResolver();
+    if (central === null && local && finalRow) {
+      // Kept here though the central server deleted it: not deleted and made again (that would
+      // take its children with it) but touched as the person's change, which the push sends as new.
+      await asResolver();
+      await applyOne(client, statements, {
+        table,
+        id: localId,
+        kind: 'update',
+        row: { ...finalRow, updated_at: new Date().toISOString() },
+        expectedVersion: local.version,
+      });
+      pushBase = null;
+    } else {
+      await upsertAsSync(client, statements, table, central, asSync, local, localId);
+      await asResolver();
+    }
     const now = (await readImages(client, statements.of(table), [localId])).get(localId) ?? null;
-    if (!sameContent(finalRow, now)) {
+    if (pushBase === undefined && !sameContent(finalRow, now)) {
       if (finalRow === null && now) {
         await applyOne(client, statements, {
           table,
