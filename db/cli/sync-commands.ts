@@ -157,7 +157,7 @@ function describeLink(result: SyncLinkResult, isPreview: boolean): string[] {
     waiting > 0 && `${count(waiting, 'central record')} waiting for one of those`,
   ].filter(Boolean);
   lines.push(
-    `${count(total, 'conflict')} ${isPreview ? 'would wait' : 'wait'} for your choice: ${kinds.join('; ')}. Resolve them (lms-admin sync conflicts) before the first push: a record that belongs to a colliding one can't go before it.`,
+    `${count(total, 'conflict')} ${isPreview ? 'would wait' : 'wait'} for your choice: ${kinds.join('; ')}. Resolve them with lms-admin sync conflicts and resolve; a local record that belongs to one of those goes with the first push after it is resolved.`,
   );
   return lines;
 }

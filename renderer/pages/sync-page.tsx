@@ -64,7 +64,7 @@ function LinkSummary({ result }: { result: SyncLinkResult }) {
             <List.Item>
               {conflicts === 0
                 ? 'No conflicts: nothing here disagrees with the central server.'
-                : `${conflicts} conflict(s) to resolve on this page: ${kinds.join('; ')}. Both versions are kept until you choose; resolve them before the first push.`}
+                : `${conflicts} conflict(s) to resolve on this page: ${kinds.join('; ')}. Both versions are kept until you choose; a local record that belongs to one of those goes with the first push after it is resolved.`}
             </List.Item>
           )}
         </List>

@@ -148,7 +148,20 @@ describe('linking a database that already holds records', () => {
       'lessons',
     ]);
     const status = await getSyncStatus(db, { checkOnline: false });
-    expect(status).toMatchObject({ isLinked: true, pendingChanges: 5, openConflicts: 7 });
+    // Alice; the rest belongs to the collided admin or course, and waits for them.
+    expect(status).toMatchObject({ isLinked: true, pendingChanges: 1, openConflicts: 7 });
+  });
+
+  it('pushes before the collisions are resolved only what the central server can take: what belongs to a collided record waits', async () => {
+    const db = laptop().db;
+    expect(await pushChanges(db, target())).toMatchObject({ applied: 1, conflicts: 0 });
+    expect(
+      await count(world.central.db, `SELECT count(*) FROM users WHERE email = 'alice@school.org'`),
+    ).toBe(1);
+    expect(
+      await count(world.central.db, `SELECT count(*) FROM courses WHERE slug = 'offline-course'`),
+    ).toBe(0);
+    expect(await openConflicts(db)).toHaveLength(7);
   });
 
   it('refuses to take central for a collided record that others here belong to, and changes nothing', async () => {
@@ -199,8 +212,8 @@ describe('linking a database that already holds records', () => {
   it('pushes every local record, and both sides converge with nothing lost', async () => {
     const db = laptop().db;
     const pushed = await pushChanges(db, target());
-    // The 5 local records, and the 2 collided ones under their new values.
-    expect(pushed).toMatchObject({ applied: 7, conflicts: 0 });
+    // The 4 local records that waited, and the 2 collided ones under their new values.
+    expect(pushed).toMatchObject({ applied: 6, conflicts: 0 });
     expect(await pullChanges(db, target())).toMatchObject({ conflicts: 0 });
     expect(
       differingKeys(

@@ -4,6 +4,7 @@ import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
 import { SyncConflictKind, type SyncLinkResult } from '../../schemas/sync';
 import type { LongWork } from '../long-work';
 import { ServiceError } from '../service-error';
+import { readParentKeys } from './held-back';
 import {
   readFeedPosition,
   recordConflicts,
@@ -56,13 +57,6 @@ interface UniqueKey {
   columns: string[];
 }
 
-/** A single-column foreign key from one synced table to another. */
-interface ParentKey {
-  table: SyncedTable;
-  column: string;
-  parent: SyncedTable;
-}
-
 /** The unique keys the database enforces, read from the catalog so a later migration's keys count too. */
 async function readUniqueKeys(client: pg.ClientBase): Promise<UniqueKey[]> {
   const { rows } = await client.query<{ table_name: SyncedTable; columns: string[] }>(
@@ -77,29 +71,6 @@ async function readUniqueKeys(client: pg.ClientBase): Promise<UniqueKey[]> {
     [SYNCED_TABLES],
   );
   return rows.map((row) => ({ table: row.table_name, columns: row.columns }));
-}
-
-async function readParentKeys(client: pg.ClientBase): Promise<ParentKey[]> {
-  const { rows } = await client.query<{
-    table_name: SyncedTable;
-    column_name: string;
-    parent: SyncedTable;
-  }>(
-    `SELECT t.relname::text AS table_name, a.attname::text AS column_name, p.relname::text AS parent
-       FROM pg_constraint c
-       JOIN pg_class t ON t.oid = c.conrelid
-       JOIN pg_class p ON p.oid = c.confrelid
-       JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = c.conkey[1]
-      WHERE c.contype = 'f' AND cardinality(c.conkey) = 1
-        AND t.relnamespace = current_schema()::regnamespace
-        AND t.relname = ANY($1) AND p.relname = ANY($1)`,
-    [SYNCED_TABLES],
-  );
-  return rows.map((row) => ({
-    table: row.table_name,
-    column: row.column_name,
-    parent: row.parent,
-  }));
 }
 
 const stagingOf = (table: SyncedTable) => `sync_link_central_${table}`;

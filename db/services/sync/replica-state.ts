@@ -3,6 +3,7 @@ import type { Database } from '../../connection';
 import type { SyncConflictKind } from '../../schemas/sync';
 import { ServiceError } from '../service-error';
 import { recordKey } from './apply-rows';
+import { holdBackDependants } from './held-back';
 import { SYNCED_TABLES, type RowImage, type SyncedTable } from './synced-tables';
 
 /** The link of a local working copy, as `sync_link` keeps it. */
@@ -176,18 +177,33 @@ export async function readUnpushedRecords(
               (a.before ->> 'version')::integer AS base_version
          FROM audit_log a
         WHERE ${feedWindowSql(1)} AND a.source <> 'sync' AND a.table_name = ANY($3)
-        ORDER BY a.table_name, a.record_id, a.seq)
-     SELECT f.table_name, f.record_id::text,
-            CASE WHEN b.record_id IS NULL THEN f.base_version ELSE b.base_version END AS base
-       FROM firsts f
-       LEFT JOIN sync_push_bases b ON b.table_name = f.table_name AND b.record_id = f.record_id
+        ORDER BY a.table_name, a.record_id, a.seq),
+     pending AS (
+       SELECT f.table_name, f.record_id,
+              CASE WHEN b.record_id IS NULL THEN f.base_version ELSE b.base_version END AS base
+         FROM firsts f
+         LEFT JOIN sync_push_bases b ON b.table_name = f.table_name AND b.record_id = f.record_id
+       UNION ALL
+       -- A record to send as new (its kept push base: none) stays unpushed until a push settles
+       -- it, even once the cursor passed its changes (made before linking, held back for its parent).
+       SELECT b.table_name, b.record_id, b.base_version
+         FROM sync_push_bases b
+        WHERE b.base_version IS NULL
+          AND NOT EXISTS (SELECT 1 FROM firsts f WHERE f.table_name = b.table_name AND f.record_id = b.record_id)
+          AND CASE b.table_name
+                ${SYNCED_TABLES.map((table) => `WHEN '${table}' THEN EXISTS (SELECT 1 FROM ${table} t WHERE t.id = b.record_id)`).join(' ')}
+              END)
+     SELECT f.table_name, f.record_id::text, f.base
+       FROM pending f
       WHERE NOT $4 OR NOT EXISTS (
         SELECT 1 FROM sync_conflicts c
          WHERE c.resolved_at IS NULL AND c.table_name = f.table_name
            AND (c.record_id = f.record_id OR c.local ->> 'id' = f.record_id::text))`,
     [pushed.seq, pushed.openXids, SYNCED_TABLES, options.skipOpenConflicts],
   );
-  return rows.map((row) => ({ table: row.table_name, id: row.record_id, base: row.base }));
+  const records = rows.map((row) => ({ table: row.table_name, id: row.record_id, base: row.base }));
+  // What the central server would refuse for a missing parent waits for that parent's conflict.
+  return options.skipOpenConflicts ? holdBackDependants(client, records) : records;
 }
 
 /** One change of a push batch, as the outbox keeps it and the central server receives it. */
