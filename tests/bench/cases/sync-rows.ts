@@ -84,6 +84,8 @@ function bulkRoundTrip(
   const settable = columns.split(', ').filter((column) => column !== '"id"');
   return {
     prepare: async () => {
+      // The last round's old row versions gone, as before the sync it is compared with.
+      await to.query('VACUUM ANALYZE users');
       await from.query('BEGIN');
       await to.query('BEGIN');
       await from.query(AS_APP);
@@ -115,7 +117,7 @@ function bulkRoundTrip(
 /** As the app's transactions set them, so the change is a person's and joins the push queue. */
 const AS_APP = `SELECT set_config('lms.source', 'app', true)`;
 
-async function changeEveryUser(client: pg.Client, round: number): Promise<void> {
+async function changeEveryUser(client: pg.Client, target: pg.Client, round: number): Promise<void> {
   await client.query('BEGIN');
   await client.query(AS_APP);
   await client.query(`UPDATE users SET full_name = 'Bench ' || $1 || ' ' || left(id::text, 8)`, [
@@ -123,6 +125,8 @@ async function changeEveryUser(client: pg.Client, round: number): Promise<void> 
   ]);
   await client.query('COMMIT');
   await client.query('VACUUM ANALYZE users');
+  // The last round's old row versions gone on the side written to, as before the baseline.
+  await target.query('VACUUM ANALYZE users');
 }
 
 /**
@@ -160,7 +164,7 @@ export async function syncRows(rows: number, sampling: Sampling): Promise<BenchR
         const push = await compareMedians(
           sampling,
           {
-            prepare: () => changeEveryUser(local, nextRound()),
+            prepare: () => changeEveryUser(local, central, nextRound()),
             run: async () => {
               const result = await pushChanges(db, target);
               if (result.applied !== rows)
@@ -177,7 +181,7 @@ export async function syncRows(rows: number, sampling: Sampling): Promise<BenchR
         const pull = await compareMedians(
           sampling,
           {
-            prepare: () => changeEveryUser(central, nextRound()),
+            prepare: () => changeEveryUser(central, local, nextRound()),
             run: async () => {
               const result = await pullChanges(db, target);
               if (result.applied !== rows)
