@@ -14,6 +14,7 @@ import { useEffect, useRef, useState } from 'react';
 import { lmsTables } from '../../db/schemas/lms-tables';
 import { AuditSearchFields, AuditTimeline, useAuditSearch } from '../components/audit-timeline';
 import { EmptyState } from '../components/empty-state';
+import { ExportAuditButton } from '../components/export-audit-button';
 import type { AuditFilter } from '../hooks/use-audit';
 import type { PageProps } from './app-pages';
 
@@ -62,11 +63,14 @@ export function AuditPage({ isReadOnly, user, subPath }: PageProps) {
         <Title order={1} size="h2">
           Audit history
         </Title>
-        {!canRevert && (
-          <Badge variant="outline" color="dark" mt={8}>
-            Read-only
-          </Badge>
-        )}
+        <Group align="flex-start">
+          {!canRevert && (
+            <Badge variant="outline" color="dark" mt={8}>
+              Read-only
+            </Badge>
+          )}
+          <ExportAuditButton filter={filter} />
+        </Group>
       </Group>
       <Group align="flex-end">
         <AuditSearchFields search={search} searchRef={searchRef}>

@@ -74,6 +74,30 @@ describe.skipIf(!launch.browser)('the audit history', () => {
     await app.signOut();
   });
 
+  it('lets support export the filtered history as a file, every matching change and no other', async () => {
+    await app.signIn(SUPPORT_EMAIL, TEST_PASSWORD);
+    await app.page.getByLabel('Search changes').fill('Sadistics');
+    await app.page.getByRole('button', { name: /^UPDATE courses #\d+$/ }).waitFor();
+    await app.page.getByRole('button', { name: 'Export…' }).click();
+    const [download] = await Promise.all([
+      app.page.waitForEvent('download'),
+      app.page.getByRole('menuitem', { name: 'Export as JSON' }).click(),
+    ]);
+    expect(download.suggestedFilename()).toBe('audit-history.json');
+    const stream = await download.createReadStream();
+    const chunks: Buffer[] = [];
+    for await (const chunk of stream) chunks.push(chunk as Buffer);
+    const entries = JSON.parse(Buffer.concat(chunks).toString('utf8')) as {
+      tableName: string;
+      after: { title?: string } | null;
+    }[];
+    expect(entries.length).toBeGreaterThan(0);
+    for (const entry of entries) expect(JSON.stringify(entry)).toContain('Sadistics');
+    expect(entries.some((entry) => entry.after?.title === 'Intro to Sadistics')).toBe(true);
+    await app.page.getByText(/saved to audit-history\.json/).waitFor();
+    await app.signOut();
+  });
+
   it("lets an admin go from the course's History tab to the audit page and revert the title change", async () => {
     await app.signIn(ADMIN_EMAIL, TEST_PASSWORD);
     await app.navLink('Courses').click();
