@@ -1,8 +1,7 @@
-import { Button, Group, List, Loader, Modal, Stack, Text } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { counted } from '../format';
 import { useCourseDeletePreview, useDeleteCourse } from '../hooks/use-course';
-import { ErrorAlert } from './error-alert';
+import { ConfirmDeleteModal } from './confirm-delete-modal';
 
 interface DeleteCourseDialogProps {
   /** The course to delete, or null while the dialog is closed. */
@@ -42,46 +41,30 @@ export function DeleteCourseDialog({ course, onClose, onDeleted }: DeleteCourseD
   const cascades = preview.data?.cascades;
 
   return (
-    <Modal opened={course !== null} onClose={close} title={`Delete “${course?.title ?? ''}”?`}>
-      <Stack>
-        {preview.isError ? (
-          <ErrorAlert
-            title="Couldn't tell what the delete would remove"
-            error={preview.error}
-            onRetry={() => void preview.refetch()}
-          />
-        ) : !cascades ? (
-          <Loader size="sm" aria-label="Counting what the delete would remove" />
-        ) : (
-          <>
-            <Text size="sm">This deletes the course for good, and with it:</Text>
-            <List size="sm">
-              <List.Item>{counted(cascades.lessons, 'lesson', 'lessons')}</List.Item>
-              <List.Item>{counted(cascades.quizzes, 'quiz', 'quizzes')}</List.Item>
-              <List.Item>{counted(cascades.enrollments, 'enrollment', 'enrollments')}</List.Item>
-              <List.Item>
-                {counted(
-                  cascades.lessonProgress,
-                  'lesson progress record',
-                  'lesson progress records',
-                )}
-              </List.Item>
-              <List.Item>
-                {counted(cascades.quizAttempts, 'quiz attempt', 'quiz attempts')}
-              </List.Item>
-            </List>
-          </>
-        )}
-        {remove.isError && <ErrorAlert title="Couldn't delete the course" error={remove.error} />}
-        <Group justify="flex-end">
-          <Button variant="default" onClick={close} data-autofocus>
-            Keep the course
-          </Button>
-          <Button color="red" onClick={confirm} disabled={!cascades} loading={remove.isPending}>
-            Delete course
-          </Button>
-        </Group>
-      </Stack>
-    </Modal>
+    <ConfirmDeleteModal
+      opened={course !== null}
+      title={`Delete “${course?.title ?? ''}”?`}
+      onClose={close}
+      preview={preview}
+      intro="This deletes the course for good, and with it:"
+      removes={
+        cascades
+          ? [
+              counted(cascades.lessons, 'lesson', 'lessons'),
+              counted(cascades.quizzes, 'quiz', 'quizzes'),
+              counted(cascades.enrollments, 'enrollment', 'enrollments'),
+              counted(cascades.lessonProgress, 'lesson progress record', 'lesson progress records'),
+              counted(cascades.quizAttempts, 'quiz attempt', 'quiz attempts'),
+            ]
+          : null
+      }
+      deleteError={
+        remove.isError ? { title: "Couldn't delete the course", error: remove.error } : null
+      }
+      isDeleting={remove.isPending}
+      keepLabel="Keep the course"
+      deleteLabel="Delete course"
+      onConfirm={confirm}
+    />
   );
 }

@@ -1,8 +1,7 @@
-import { Button, Group, List, Loader, Modal, Stack, Text } from '@mantine/core';
 import type { ChannelOutput } from '../../electron/api/contract';
 import { counted } from '../format';
 import { useDeleteQuiz, useQuizDeletePreview } from '../hooks/use-quizzes';
-import { ErrorAlert } from './error-alert';
+import { ConfirmDeleteModal } from './confirm-delete-modal';
 
 /** What went with a deleted quiz, as the preview counted it just before. */
 export type DeletedQuiz = ChannelOutput<'quizzes.deletePreview'>;
@@ -44,38 +43,27 @@ export function DeleteQuizDialog({ quiz, onClose, onDeleted }: DeleteQuizDialogP
   const cascades = preview.data?.cascades;
 
   return (
-    <Modal opened={quiz !== null} onClose={close} title={`Delete “${quiz?.title ?? ''}”?`}>
-      <Stack>
-        {preview.isError ? (
-          <ErrorAlert
-            title="Couldn't tell what the delete would remove"
-            error={preview.error}
-            onRetry={() => void preview.refetch()}
-          />
-        ) : !cascades ? (
-          <Loader size="sm" aria-label="Counting what the delete would remove" />
-        ) : (
-          <>
-            <Text size="sm">This deletes the quiz, and with it:</Text>
-            <List size="sm">
-              <List.Item>{counted(cascades.questions, 'question', 'questions')}</List.Item>
-              <List.Item>
-                {counted(cascades.attempts, 'learner attempt', 'learner attempts')} at it, with
-                their scores
-              </List.Item>
-            </List>
-          </>
-        )}
-        {remove.isError && <ErrorAlert title="Couldn't delete the quiz" error={remove.error} />}
-        <Group justify="flex-end">
-          <Button variant="default" onClick={close} data-autofocus>
-            Keep the quiz
-          </Button>
-          <Button color="red" onClick={confirm} disabled={!cascades} loading={remove.isPending}>
-            Delete quiz
-          </Button>
-        </Group>
-      </Stack>
-    </Modal>
+    <ConfirmDeleteModal
+      opened={quiz !== null}
+      title={`Delete “${quiz?.title ?? ''}”?`}
+      onClose={close}
+      preview={preview}
+      intro="This deletes the quiz, and with it:"
+      removes={
+        cascades
+          ? [
+              counted(cascades.questions, 'question', 'questions'),
+              `${counted(cascades.attempts, 'learner attempt', 'learner attempts')} at it, with their scores`,
+            ]
+          : null
+      }
+      deleteError={
+        remove.isError ? { title: "Couldn't delete the quiz", error: remove.error } : null
+      }
+      isDeleting={remove.isPending}
+      keepLabel="Keep the quiz"
+      deleteLabel="Delete quiz"
+      onConfirm={confirm}
+    />
   );
 }

@@ -141,7 +141,7 @@ interface QuizFormProps {
 /** Creates a quiz, or edits its settings against the version it was opened at (with the conflict dialog). */
 export function QuizForm({ courseId, quizId, onDone, onCancel }: QuizFormProps) {
   const quiz = useQuiz(quizId ?? '', quizId !== undefined);
-  const lessons = useLessons(courseId);
+  const lessons = useLessons(courseId, { isReadOnOpen: true });
   if (quizId !== undefined && quiz.isError) {
     return (
       <ErrorAlert

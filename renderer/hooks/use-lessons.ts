@@ -24,8 +24,17 @@ async function fetchAllLessons(courseId: string): Promise<Lesson[]> {
   return lessons;
 }
 
-export function useLessons(courseId: string) {
-  return useQuery({ queryKey: lessonsKey(courseId), queryFn: () => fetchAllLessons(courseId) });
+/**
+ * The course's lessons. `isReadOnOpen` reads them again whenever a component using them appears,
+ * showing the cached list meanwhile: a form offering lessons as choices must offer the ones there
+ * are now, not those of half a minute ago.
+ */
+export function useLessons(courseId: string, { isReadOnOpen = false } = {}) {
+  return useQuery({
+    queryKey: lessonsKey(courseId),
+    queryFn: () => fetchAllLessons(courseId),
+    ...(isReadOnOpen && { refetchOnMount: 'always' as const }),
+  });
 }
 
 /** Lesson edits re-read the course's lessons: a new or deleted one moves the others. */
