@@ -1,6 +1,7 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Migrator } from '../../db/migrator';
+import { lmsTables } from '../../db/schemas/lms-tables';
 import {
   ConstraintType,
   readCatalog,
@@ -252,11 +253,12 @@ describe('the migrated schema, as the catalog describes it', () => {
 
   describe('indexes', () => {
     it('puts a GIN index on every jsonb column of the LMS tables', () => {
-      // audit_log's before/after are written on every change and searched only within a record's
-      // or a time range's entries, and sync's bookkeeping snapshots are read by id only: a GIN
-      // index there would cost every write and serve no query.
+      // The LMS tables only: audit_log's before/after are written on every change and searched
+      // only within a record's or a time range's entries, and the bookkeeping tables (sync's,
+      // the bulk operations' undo records) are read by id: a GIN index there would cost every
+      // write and serve no query.
       const jsonbColumns = catalog.tables
-        .filter((table) => table.name !== 'audit_log' && !table.name.startsWith('sync_'))
+        .filter((table) => (lmsTables as readonly string[]).includes(table.name))
         .flatMap((table) =>
           table.columns
             .filter((column) => column.dataType === 'jsonb')
