@@ -38,8 +38,10 @@ export function defineAuditEntryModel(sequelize: Sequelize) {
         type: DataTypes.UUID,
         primaryKey: true,
         allowNull: false,
-        // Time-ordered (migration 0006): inserts append to the primary key's index.
-        defaultValue: literal('lms_time_ordered_uuid()'),
+        // A time-ordered UUID (version 7; migration 0006 says why): inserts append to the index.
+        defaultValue: literal(
+          `encode(set_bit(set_bit(overlay(uuid_send(gen_random_uuid()) PLACING substring(int8send((extract(epoch FROM clock_timestamp()) * 1000)::bigint) FROM 3) FROM 1 FOR 6), 52, 1), 53, 1), 'hex')::uuid`,
+        ),
       },
       // GENERATED ALWAYS AS IDENTITY: the database numbers every entry.
       seq: {

@@ -182,6 +182,16 @@ export class LmsAdminApp {
             animation.effect?.getTiming().iterations === Infinity,
         ),
     );
+    // Notifications fade in and out by style changes between transitions: wait until each one
+    // showing is fully opaque, up through its wrappers.
+    await this.page.waitForFunction(() =>
+      [...document.querySelectorAll('.mantine-Notification-root')].every((notification) => {
+        for (let node: Element | null = notification; node; node = node.parentElement) {
+          if (getComputedStyle(node).opacity !== '1') return false;
+        }
+        return true;
+      }),
+    );
     await fs.mkdir(SCREENSHOT_DIR, { recursive: true });
     await this.page.screenshot({ path: path.join(SCREENSHOT_DIR, `${name}.png`), fullPage: true });
     const { violations } = await new AxeBuilder({ page: this.page }).analyze();
