@@ -35,7 +35,7 @@ import {
 } from './synced-tables';
 
 /** How many records one local transaction of a pull applies. */
-export const PULL_PAGE_SIZE = 10_000;
+export const PULL_PAGE_SIZE = 5000;
 
 export interface PullOptions extends LongWork {
   pageSize?: number;
