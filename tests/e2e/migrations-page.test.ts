@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { MigrationFolder } from '../../db/migration-source';
 import { startWebHost, type WebHost } from '../../electron/web-host';
 import { createApiHarness, TEST_PASSWORD, type ApiHarness } from '../support/api-harness';
+import { callOk } from '../support/api-results';
 import { launchChromium } from '../support/chromium';
 import { LmsAdminApp } from './lms-admin-app';
 
@@ -47,14 +48,13 @@ describe.skipIf(!launch.browser)('the Migrations page with a migration pending',
     expect(await sql.textContent()).toMatch(/^\s*\S/);
     // The models describe the schema after every migration: with one pending they may differ from
     // the database (the page lists how, as the check does), but they must still compare.
-    const drift = await harness.call('migrations.drift', {}, adminSession);
-    if (!drift.ok) throw new Error(`could not compare: ${drift.error.message}`);
-    if (drift.data.changes.length === 0) {
+    const drift = await callOk(harness, 'migrations.drift', {}, adminSession);
+    if (drift.changes.length === 0) {
       await page.getByText("The app's models and the database agree.").waitFor();
     } else {
       const differences = page.getByLabel('Differences between the models and the database');
       await differences.waitFor();
-      expect((await differences.textContent())?.split('\n')).toEqual(drift.data.changes);
+      expect((await differences.textContent())?.split('\n')).toEqual(drift.changes);
     }
     await app.checkpoint('migrations-pending');
   });

@@ -1,7 +1,6 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Migrator } from '../../db/migrator';
-import { lmsTables } from '../../db/schemas/lms-tables';
 import {
   ConstraintType,
   readCatalog,
