@@ -171,30 +171,18 @@ export class LmsAdminApp {
    * accessibility violations (collected in `accessibilityProblems`, so the journey goes on).
    */
   async checkpoint(name: string): Promise<void> {
-    // Colours caught mid-transition (a dialog fading in, a notification fading out) are neither
-    // what the page shows nor what axe should judge: wait for finite animations to end.
-    await this.page.waitForFunction(() =>
-      document
-        .getAnimations()
-        .every(
-          (animation) =>
-            animation.playState !== 'running' ||
-            animation.effect?.getTiming().iterations === Infinity,
-        ),
-    );
-    // Notifications fade in and out by style changes between transitions: wait until each one
-    // showing is fully opaque, up through its wrappers.
-    await this.page.waitForFunction(() =>
-      [...document.querySelectorAll('.mantine-Notification-root')].every((notification) => {
-        for (let node: Element | null = notification; node; node = node.parentElement) {
-          if (getComputedStyle(node).opacity !== '1') return false;
-        }
-        return true;
-      }),
-    );
     await fs.mkdir(SCREENSHOT_DIR, { recursive: true });
     await this.page.screenshot({ path: path.join(SCREENSHOT_DIR, `${name}.png`), fullPage: true });
-    const { violations } = await new AxeBuilder({ page: this.page }).analyze();
+    // Colours caught mid-transition (a dialog fading in, a notification coming or going) are
+    // neither what the page shows nor what axe should judge: scan a steady page, and scan again
+    // when the notifications changed while axe ran (one can appear right after the wait).
+    let violations: Awaited<ReturnType<AxeBuilder['analyze']>>['violations'] = [];
+    for (let attempt = 0; attempt < 3; attempt++) {
+      await this.waitForSteadyPage();
+      const before = await this.notificationsShown();
+      violations = (await new AxeBuilder({ page: this.page }).analyze()).violations;
+      if ((await this.notificationsShown()) === before) break;
+    }
     for (const violation of violations) {
       if (violation.impact === 'serious' || violation.impact === 'critical') {
         for (const node of violation.nodes) {
@@ -205,5 +193,43 @@ export class LmsAdminApp {
         }
       }
     }
+  }
+
+  /** Waits for finite animations to end and for every notification to be fully opaque. */
+  private async waitForSteadyPage(): Promise<void> {
+    await this.page.waitForFunction(() =>
+      document
+        .getAnimations()
+        .every(
+          (animation) =>
+            animation.playState !== 'running' ||
+            animation.effect?.getTiming().iterations === Infinity,
+        ),
+    );
+    // Notifications fade by style changes between transitions: each one showing must be opaque
+    // up through its wrappers.
+    await this.page.waitForFunction(() =>
+      [...document.querySelectorAll('.mantine-Notification-root')].every((notification) => {
+        for (let node: Element | null = notification; node; node = node.parentElement) {
+          if (getComputedStyle(node).opacity !== '1') return false;
+        }
+        return true;
+      }),
+    );
+  }
+
+  /** The notifications on screen and how opaque each is, as one comparable string. */
+  private notificationsShown(): Promise<string> {
+    return this.page.evaluate(() =>
+      [...document.querySelectorAll('.mantine-Notification-root')]
+        .map((notification) => {
+          let opacity = 1;
+          for (let node: Element | null = notification; node; node = node.parentElement) {
+            opacity *= Number(getComputedStyle(node).opacity);
+          }
+          return `${notification.textContent ?? ''}@${opacity}`;
+        })
+        .join('|'),
+    );
   }
 }
