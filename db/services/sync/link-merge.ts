@@ -11,7 +11,13 @@ import {
   type DetectedConflict,
   type FeedPosition,
 } from './replica-state';
-import { SYNCED_TABLES, type RowImage, type SyncedTable, type TableColumns } from './synced-tables';
+import {
+  columnList,
+  SYNCED_TABLES,
+  type RowImage,
+  type SyncedTable,
+  type TableColumns,
+} from './synced-tables';
 
 /** What a merge did, for the link's result; and where the push cursor starts. */
 export interface MergeOutcome extends Omit<SyncLinkResult, 'centralUrl' | 'isMerge'> {
@@ -25,11 +31,6 @@ export function linkCancelled(): ServiceError {
     'CANCELLED',
     'Link cancelled: nothing was copied or changed, and the database is not linked.',
   );
-}
-
-/** A column list, quoted (names come from the catalog). */
-function columnList(columns: readonly string[], prefix = ''): string {
-  return columns.map((column) => `${prefix}"${column}"`).join(', ');
 }
 
 /**

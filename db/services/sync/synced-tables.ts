@@ -39,7 +39,7 @@ export async function readTableColumns(client: pg.ClientBase): Promise<TableColu
 }
 
 /** `"a", "b"`: a column list (names from the catalog, quoted). */
-function columnList(columns: readonly string[], prefix = ''): string {
+export function columnList(columns: readonly string[], prefix = ''): string {
   return columns.map((column) => `${prefix}"${column}"`).join(', ');
 }
 
