@@ -35,6 +35,11 @@ const LOAD_AHEAD_ROWS = 30;
 export interface GridNavigation {
   /** Focuses the cell of `column` in row `rowIndex` (clamped to the loaded rows), scrolling it into view. */
   focusCell(column: string, rowIndex: number): void;
+  /**
+   * The row a key's move starts from: the row a previous move is still waiting to draw, if any,
+   * else the focused cell's. Keys pressed faster than rows are drawn then each still count.
+   */
+  rowOfFocus(focusedRowIndex: number): number;
   /** How many rows a Page Up or Page Down moves: a screenful, less one for context. */
   pageRows(): number;
   /** The index of the last loaded row. */
@@ -156,10 +161,10 @@ function VirtualTable<T extends RowData>({
   const visible = virtualizer.getVirtualItems();
   const lastVisibleIndex = visible.at(-1)?.index ?? -1;
   // The cell a move is waiting for: its row is drawn by the render that the scroll causes.
-  const pendingFocus = useRef<string | null>(null);
+  const pendingFocus = useRef<{ selector: string; row: number } | null>(null);
   useLayoutEffect(() => {
-    const selector = pendingFocus.current;
-    if (selector === null) return;
+    const selector = pendingFocus.current?.selector;
+    if (selector === undefined) return;
     const cell = scrollerRef.current?.querySelector<HTMLElement>(selector);
     if (cell) {
       pendingFocus.current = null;
@@ -177,9 +182,10 @@ function VirtualTable<T extends RowData>({
         virtualizer.scrollToIndex(index, { align: 'auto' });
         const selector = `[data-cell-column="${CSS.escape(column)}"][data-cell-row="${index}"]`;
         const cell = scrollerRef.current?.querySelector<HTMLElement>(selector);
-        pendingFocus.current = cell ? null : selector;
+        pendingFocus.current = cell ? null : { selector, row: index };
         cell?.focus();
       },
+      rowOfFocus: (rowIndex) => pendingFocus.current?.row ?? rowIndex,
     }),
     [rows.length, virtualizer],
   );

@@ -63,14 +63,15 @@ export function EditableCell({
   const onCellKey = (event: KeyboardEvent<HTMLDivElement>): void => {
     const page = navigation?.pageRows() ?? 1;
     const last = navigation?.lastRowIndex ?? rowIndex;
+    const from = navigation?.rowOfFocus(rowIndex) ?? rowIndex;
     // Where each key goes: a column step, and the row it lands on.
     const moves: Record<string, [number, number]> = {
-      ArrowUp: [0, rowIndex - 1],
-      ArrowDown: [0, rowIndex + 1],
-      ArrowLeft: [-1, rowIndex],
-      ArrowRight: [1, rowIndex],
-      PageUp: [0, rowIndex - page],
-      PageDown: [0, rowIndex + page],
+      ArrowUp: [0, from - 1],
+      ArrowDown: [0, from + 1],
+      ArrowLeft: [-1, from],
+      ArrowRight: [1, from],
+      PageUp: [0, from - page],
+      PageDown: [0, from + page],
       Home: [0, 0],
       End: [0, last],
     };
