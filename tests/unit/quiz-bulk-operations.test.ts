@@ -91,11 +91,27 @@ describe('replaceInQuestion', () => {
   });
 
   it('treats every character of a plain find and its replacement literally', () => {
+    // Characters with no case, so a case-insensitive find must act exactly as a case-sensitive
+    // one; among them every symbol RE2 or a JavaScript replacement string would read specially.
+    const uncased = fc.constantFrom(...'.*+?()[]{}|^$\\&<> 1\n');
+    const uncasedText = (minLength: number) =>
+      fc.string({ unit: uncased, minLength, maxLength: 12 });
     fc.assert(
-      fc.property(fc.string({ minLength: 1 }), fc.string(), (find, replaceWith) => {
-        const literal = compileReplacer(replaceOperation(find, replaceWith));
-        expect(literal(`<${find}>`)).toBe(`<${replaceWith}>`);
-      }),
+      fc.property(
+        uncasedText(1),
+        uncasedText(0),
+        uncasedText(0),
+        fc.boolean(),
+        (find, replaceWith, text, isCaseSensitive) => {
+          const literal = compileReplacer(replaceOperation(find, replaceWith, { isCaseSensitive }));
+          const withMatch = `${text}${find}${text}`;
+          // Splitting on the find and joining with the replacement is literal replace-all by definition.
+          expect(literal(withMatch)).toBe(withMatch.split(find).join(replaceWith));
+          expect(literal(find)).toBe(replaceWith);
+        },
+      ),
+      // Specials matter only in the pairs that form them ($&, $1, $$, \.), so look long enough to meet them.
+      { numRuns: 2000 },
     );
   });
 });
