@@ -1,6 +1,7 @@
 import {
   DataTypes,
   Model,
+  Op,
   literal,
   type CreationOptional,
   type InferAttributes,
@@ -10,6 +11,9 @@ import {
 import { commonModelOptions } from './columns';
 import { auditActions, type AuditAction } from './enums';
 import type { TableRules } from './table-rules';
+
+/** The tables whose rows belong to a course by their course_id, as a course's history reads them. */
+export const courseChildTables = ['lessons', 'quizzes', 'enrollments'] as const;
 
 /**
  * One change to one record, written by the audit triggers (migration 0002), never by the app:
@@ -73,6 +77,22 @@ export function defineAuditEntryModel(sequelize: Sequelize) {
         },
         { name: 'audit_log_actor_id_created_at_idx', fields: ['actor_id', 'created_at'] },
         { name: 'audit_log_created_at_brin_idx', using: 'BRIN', fields: ['created_at'] },
+        // A course's history with its lessons, quizzes and enrollments (migration 0007 says why).
+        {
+          name: 'audit_log_course_children_idx',
+          fields: [literal(`(((COALESCE(after, before) ->> 'course_id'))::uuid)`), 'seq'],
+          where: { table_name: courseChildTables },
+        },
+        {
+          name: 'audit_log_course_moved_idx',
+          fields: [literal(`(((before ->> 'course_id'))::uuid)`), 'seq'],
+          where: {
+            [Op.and]: [
+              { table_name: courseChildTables, action: 'UPDATE' },
+              literal(`(before ->> 'course_id') IS DISTINCT FROM (after ->> 'course_id')`),
+            ],
+          },
+        },
       ],
     },
   );

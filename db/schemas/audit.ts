@@ -40,6 +40,11 @@ export const auditEntrySchema = z.object({
   actorName: z.string().nullable(),
   actorEmail: z.string().nullable(),
   actorIp: z.string().nullable(),
+  /**
+   * What the record is, in words, as of the change: a course's, lesson's or quiz's title, a
+   * person's name, an enrollment's learner (their name now). Null when it has none.
+   */
+  recordLabel: z.string().nullable(),
   source: auditSourceSchema,
   txid: z.string(),
   createdAt: dateSchema,
@@ -52,6 +57,12 @@ export const auditFilterSchema = z
     tableName: auditTableSchema.optional(),
     /** One record's history (with tableName). */
     recordId: idSchema.optional(),
+    /**
+     * A course's history with what belongs to it: the course's own changes and those of every
+     * lesson, quiz (its questions included) and enrollment whose snapshot names the course,
+     * deleted ones too.
+     */
+    courseId: idSchema.optional(),
     /** One person's changes. */
     actorId: idSchema.optional(),
     action: auditActionSchema.optional(),

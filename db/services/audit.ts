@@ -28,6 +28,7 @@ import {
   type FieldChange,
   type ListAuditInput,
 } from '../schemas/audit';
+import { courseChildTables } from '../models/audit-entry';
 import { readAuditedTables, requireAuditedTable } from './audited-tables';
 import { containsPattern, decodeCursor, encodeCursor } from './keyset-cursor';
 import type { LongWork } from './long-work';
@@ -47,16 +48,25 @@ interface AuditEntryRow {
   actor_name: string | null;
   actor_email: string | null;
   actor_ip: string | null;
+  record_label: string | null;
   source: AuditEntry['source'];
   txid: string;
   created_at: Date;
 }
 
-/** bigints as text (no precision lost), the IP without its /32. */
+/**
+ * bigints as text (no precision lost), the IP without its /32. The record's label comes from its
+ * snapshot (a title, a name), an enrollment's from its learner's row.
+ */
 const ENTRY_SELECT = `SELECT a.seq::text AS seq, a.table_name, a.record_id, a.action, a.before, a.after,
     a.changed_fields, a.actor_id, u.full_name AS actor_name, u.email AS actor_email,
-    host(a.actor_ip) AS actor_ip, a.source, a.txid::text AS txid, a.created_at
-  FROM audit_log a LEFT JOIN users u ON u.id = a.actor_id`;
+    host(a.actor_ip) AS actor_ip,
+    COALESCE(COALESCE(a.after, a.before) ->> 'title', COALESCE(a.after, a.before) ->> 'full_name',
+      learner.full_name) AS record_label,
+    a.source, a.txid::text AS txid, a.created_at
+  FROM audit_log a LEFT JOIN users u ON u.id = a.actor_id
+  LEFT JOIN users learner ON a.table_name = 'enrollments'
+    AND learner.id = (COALESCE(a.after, a.before) ->> 'user_id')::uuid`;
 
 function toEntry(row: AuditEntryRow): AuditEntry {
   return {
@@ -71,6 +81,7 @@ function toEntry(row: AuditEntryRow): AuditEntry {
     actorName: row.actor_name,
     actorEmail: row.actor_email,
     actorIp: row.actor_ip,
+    recordLabel: row.record_label,
     source: row.source,
     txid: row.txid,
     createdAt: row.created_at,
@@ -90,6 +101,40 @@ function parameters(): { bind: unknown[]; param: (value: unknown) => string } {
       return `$${bind.length}`;
     },
   };
+}
+
+const COURSE_CHILD_TABLES = `(${courseChildTables.map((table) => `'${table}'`).join(', ')})`;
+
+/**
+ * The parts of a course's history, each served by an index newest first (migration 0007): the
+ * course's own entries, its children's entries by the course they belong to after the change (or
+ * before it, for a delete), and the children moved away from it by the course they left. No entry
+ * is in two parts.
+ */
+function courseScopeParts(course: string): string[][] {
+  return [
+    [`a.table_name = 'courses'`, `a.record_id = ${course}`],
+    [
+      `a.table_name IN ${COURSE_CHILD_TABLES}`,
+      `((COALESCE(a.after, a.before) ->> 'course_id'))::uuid = ${course}`,
+    ],
+    [
+      `a.table_name IN ${COURSE_CHILD_TABLES}`,
+      `a.action = 'UPDATE'`,
+      `(a.before ->> 'course_id') IS DISTINCT FROM (a.after ->> 'course_id')`,
+      `((a.before ->> 'course_id'))::uuid = ${course}`,
+    ],
+  ];
+}
+
+/**
+ * What a filter selects, as the WHERE conditions of one or more disjoint parts: one part, or a
+ * course's history in the parts of courseScopeParts, each narrowed by the other filters.
+ */
+function filterParts(filter: AuditFilter, param: (value: unknown) => string): string[][] {
+  const conditions = filterConditions(filter, param);
+  if (filter.courseId === undefined) return [conditions];
+  return courseScopeParts(param(filter.courseId)).map((part) => [...part, ...conditions]);
 }
 
 /** The WHERE conditions of a filter; a record's history needs its table (that is its index). */
@@ -123,14 +168,21 @@ async function selectEntries(
   transaction?: Transaction,
 ): Promise<AuditEntryRow[]> {
   const { bind, param } = parameters();
-  const conditions = filterConditions(filter, param);
-  if (beforeSeq !== undefined) conditions.push(`a.seq < ${param(beforeSeq)}`);
-  const where = conditions.length > 0 ? `WHERE ${conditions.join(' AND ')}` : '';
-  return db.select<AuditEntryRow>(
-    `${ENTRY_SELECT} ${where} ORDER BY a.seq DESC LIMIT ${param(limit)}`,
-    bind,
-    transaction,
-  );
+  const after = beforeSeq === undefined ? [] : [`a.seq < ${param(beforeSeq)}`];
+  const pageSize = param(limit);
+  const pages = filterParts(filter, param).map((part) => {
+    const conditions = [...part, ...after];
+    const where = conditions.length > 0 ? `WHERE ${conditions.join(' AND ')}` : '';
+    return `${ENTRY_SELECT} ${where} ORDER BY a.seq DESC LIMIT ${pageSize}`;
+  });
+  const [only] = pages;
+  // Several parts: each part's page, newest first, merged into one page.
+  const sql =
+    pages.length === 1 && only !== undefined
+      ? only
+      : `SELECT * FROM (${pages.map((page) => `(${page})`).join(' UNION ALL ')}) parts
+         ORDER BY parts.seq::bigint DESC LIMIT ${pageSize}`;
+  return db.select<AuditEntryRow>(sql, bind, transaction);
 }
 
 /** The history a filter selects (one record, one actor, or everything), newest change first. */
@@ -428,16 +480,18 @@ async function startExport(
   transaction?: Transaction,
 ): Promise<ExportPosition> {
   const { bind, param } = parameters();
-  const conditions = filterConditions(filter, param);
   const [top] = await db.select<{ seq: string }>(
     `SELECT (COALESCE(max(seq), 0) + 1)::text AS seq FROM audit_log`,
     [],
     transaction,
   );
   const beforeSeq = top?.seq ?? '1';
-  conditions.push(`a.seq < ${param(beforeSeq)}`);
+  const upTo = `a.seq < ${param(beforeSeq)}`;
+  const counts = filterParts(filter, param).map(
+    (part) => `(SELECT count(*) FROM audit_log a WHERE ${[...part, upTo].join(' AND ')})`,
+  );
   const [counted] = await db.select<{ total: number }>(
-    `SELECT count(*)::int AS total FROM audit_log a WHERE ${conditions.join(' AND ')}`,
+    `SELECT (${counts.join(' + ')})::int AS total`,
     bind,
     transaction,
   );
