@@ -32,6 +32,23 @@ export function describeActor(entry: AuditEntry): string {
   return entry.actorName ?? entry.actorId ?? `no user (${entry.source})`;
 }
 
+/** What each audited table's records are called, one of them. */
+const RECORD_NOUNS: Record<string, string> = {
+  users: 'User',
+  courses: 'Course',
+  lessons: 'Lesson',
+  quizzes: 'Quiz',
+  enrollments: 'Enrollment',
+  lesson_progress: 'Lesson progress',
+  quiz_attempts: 'Quiz attempt',
+};
+
+/** Which record a change is of, in words: "Lesson: Intro" (its id's start when it has no label). */
+export function describeRecord(entry: Pick<AuditEntry, 'tableName' | 'recordId' | 'recordLabel'>) {
+  const noun = RECORD_NOUNS[entry.tableName] ?? entry.tableName;
+  return `${noun}: ${entry.recordLabel ?? entry.recordId.slice(0, 8)}`;
+}
+
 /** The later changes a stale revert's CONFLICT lists, each readable like any change. */
 const changesSinceSchema = z.array(contract['audit.get'].output);
 
@@ -128,6 +145,9 @@ export function AuditEntryPanel({ entry, canRevert }: { entry: AuditEntry; canRe
         <Title order={2} size="h4">
           {entry.action} {entry.tableName} · change #{entry.seq}
         </Title>
+        <Text size="sm" fw={500}>
+          {describeRecord(entry)}
+        </Text>
         <Text size="sm">
           By <strong>{describeActor(entry)}</strong>
           {entry.actorEmail ? ` (${entry.actorEmail})` : ''} on {entry.createdAt.toLocaleString()}

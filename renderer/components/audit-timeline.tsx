@@ -11,7 +11,7 @@ import {
 import { useDebouncedValue } from '@mantine/hooks';
 import { useState, type ReactNode, type Ref } from 'react';
 import { useAuditList, type AuditEntry, type AuditFilter } from '../hooks/use-audit';
-import { AuditEntryPanel, describeActor } from './audit-entry-panel';
+import { AuditEntryPanel, describeActor, describeRecord } from './audit-entry-panel';
 import { personalFields } from './audit-field-diff';
 import { ListBody } from './list-body';
 
@@ -129,6 +129,7 @@ export function AuditTimeline({
               <Table.Tr>
                 <Table.Th scope="col">When</Table.Th>
                 <Table.Th scope="col">Change</Table.Th>
+                <Table.Th scope="col">Record</Table.Th>
                 <Table.Th scope="col">Fields</Table.Th>
                 <Table.Th scope="col">Who</Table.Th>
                 <Table.Th scope="col">From</Table.Th>
@@ -151,6 +152,7 @@ export function AuditTimeline({
                       </Text>
                     </UnstyledButton>
                   </Table.Td>
+                  <Table.Td>{describeRecord(entry)}</Table.Td>
                   <Table.Td>{personalFields(entry.changedFields ?? []).join(', ')}</Table.Td>
                   <Table.Td>{describeActor(entry)}</Table.Td>
                   <Table.Td>

@@ -6,8 +6,11 @@ import { AuditAsOf } from './audit-as-of';
 import { AuditSearchFields, AuditTimeline, useAuditSearch } from './audit-timeline';
 import { EmptyState } from './empty-state';
 
-/** Whose changes a user's history shows: those made to the user, or those the user made. */
-type UserHistoryScope = 'to' | 'by';
+/**
+ * Which changes the tab shows: those made to the record; for a person, those they made anywhere;
+ * for a course, its own together with its lessons', quizzes' and enrollments'.
+ */
+type HistoryScope = 'record' | 'actor' | 'course';
 
 interface RecordHistoryProps {
   /** The record's table, as the audit log names it (`courses`, `users`). */
@@ -19,7 +22,40 @@ interface RecordHistoryProps {
   canRevert: boolean;
   /** A staff record: also offer the changes this person made, anywhere. */
   isActor?: boolean;
+  /** A course: also offer its history with its lessons, quizzes and enrollments. */
+  isCourse?: boolean;
 }
+
+/** The scopes a record's tab offers beside its own changes (none: no choice is shown). */
+function scopeChoices(noun: string, isActor: boolean, isCourse: boolean) {
+  if (isActor) {
+    return [
+      { value: 'record', label: `Changes to this ${noun}` },
+      { value: 'actor', label: `Changes this ${noun} made` },
+    ];
+  }
+  if (isCourse) {
+    return [
+      { value: 'record', label: `This ${noun}` },
+      { value: 'course', label: 'Course and its lessons, quizzes and enrollments' },
+    ];
+  }
+  return [];
+}
+
+function filterOf(scope: HistoryScope, table: string, recordId: string): AuditFilter {
+  if (scope === 'actor') return { actorId: recordId };
+  if (scope === 'course') return { courseId: recordId };
+  return { tableName: table, recordId };
+}
+
+const EMPTY_TEXTS: Record<HistoryScope, (noun: string) => string> = {
+  record: (noun) =>
+    `The history has no change to this ${noun}: it was last changed before the history began.`,
+  actor: (noun) => `Nothing this ${noun} changed is in the history yet.`,
+  course: (noun) =>
+    `The history has no change to this ${noun} or what belongs to it: they were last changed before the history began.`,
+};
 
 /**
  * A record's History tab: its changes newest first (who, when, from where, the fields before and
@@ -32,17 +68,16 @@ export function RecordHistory({
   noun,
   canRevert,
   isActor = false,
+  isCourse = false,
 }: RecordHistoryProps) {
   const search = useAuditSearch();
-  const [scope, setScope] = useState<UserHistoryScope>('to');
-  const filter: AuditFilter = {
-    ...(scope === 'by' ? { actorId: recordId } : { tableName: table, recordId }),
-    ...search.filter,
-  };
+  const [scope, setScope] = useState<HistoryScope>('record');
+  const choices = scopeChoices(noun, isActor, isCourse);
+  const filter: AuditFilter = { ...filterOf(scope, table, recordId), ...search.filter };
   return (
     <Stack gap="md">
       <Group align="flex-end">
-        {isActor && (
+        {choices.length > 0 && (
           <Stack gap={4}>
             <Text size="sm" fw={500} id="history-scope">
               Show
@@ -50,11 +85,10 @@ export function RecordHistory({
             <SegmentedControl
               aria-labelledby="history-scope"
               value={scope}
-              onChange={(value) => setScope(value === 'by' ? 'by' : 'to')}
-              data={[
-                { value: 'to', label: `Changes to this ${noun}` },
-                { value: 'by', label: `Changes this ${noun} made` },
-              ]}
+              onChange={(value) =>
+                setScope(value === 'actor' || value === 'course' ? value : 'record')
+              }
+              data={choices}
             />
           </Stack>
         )}
@@ -74,13 +108,7 @@ export function RecordHistory({
         onClearFilters={search.clear}
         noMatchHint="Search for a shorter part of the text, or show every action."
         canRevert={canRevert}
-        empty={
-          <EmptyState title="No changes recorded">
-            {scope === 'by'
-              ? `Nothing this ${noun} changed is in the history yet.`
-              : `The history has no change to this ${noun}: it was last changed before the history began.`}
-          </EmptyState>
-        }
+        empty={<EmptyState title="No changes recorded">{EMPTY_TEXTS[scope](noun)}</EmptyState>}
       />
       <AuditAsOf record={{ tableName: table, recordId }} label={`This ${noun} as of`} />
     </Stack>

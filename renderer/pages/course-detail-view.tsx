@@ -153,6 +153,7 @@ export function CourseDetailView({
             table="courses"
             recordId={data.id}
             noun="course"
+            isCourse
             canRevert={!isReadOnly && user.role === 'admin'}
           />
         </Tabs.Panel>

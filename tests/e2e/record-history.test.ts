@@ -195,4 +195,46 @@ describe.skipIf(!launch.browser)("a record's History tab", () => {
     ).toBe(0);
     await app.checkpoint('history-tab-3-user');
   });
+
+  it("shows a lesson's change, labelled, on its course's History tab with what belongs to the course", async () => {
+    const lesson = await callOk(
+      harness,
+      'lessons.create',
+      { courseId, title: 'Intro' },
+      editorSession,
+    );
+    await callOk(
+      harness,
+      'lessons.update',
+      { id: lesson.id, version: lesson.version, title: 'Intro, revised' },
+      editorSession,
+    );
+    await openAddress(`/courses/${courseId}/history`);
+    await page().getByRole('heading', { name: ORIGINAL_TITLE, exact: true }).waitFor();
+    const lessonChange = page().getByRole('button', { name: /^UPDATE lessons #\d+$/ });
+    // This course alone: its own changes, none of its lesson's.
+    await changeButton('UPDATE').first().waitFor();
+    expect(await lessonChange.count()).toBe(0);
+    await page()
+      .getByText('Course and its lessons, quizzes and enrollments', { exact: true })
+      .click();
+    const row = page()
+      .getByRole('table', { name: 'Changes' })
+      .getByRole('row')
+      .filter({ has: lessonChange });
+    await row.waitFor();
+    expect(await row.textContent()).toContain('Lesson: Intro, revised');
+    expect(await row.textContent()).toContain(EDITOR_NAME);
+    // The course's own changes stay in the list beside it.
+    expect(await changeButton('UPDATE').count()).toBeGreaterThan(0);
+    await lessonChange.click();
+    const title = page()
+      .getByRole('table', { name: /Fields of change/ })
+      .getByRole('row')
+      .filter({ hasText: 'title' });
+    await title.waitFor();
+    expect(await title.textContent()).toContain('Intro, revised');
+    await page().getByRole('button', { name: 'Revert change…' }).waitFor();
+    await app.checkpoint('history-tab-4-course-with-lessons');
+  });
 });
