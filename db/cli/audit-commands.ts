@@ -15,6 +15,7 @@ import {
   type FieldChoices,
   type RevertResult,
 } from '../schemas/audit';
+import type { Database } from '../connection';
 import { dateSchema, idSchema, pageLimitSchema } from '../schemas/common';
 import {
   auditAsOf,
@@ -26,11 +27,13 @@ import {
 import { revertChange, revertTransaction, undeleteRecord } from '../services/audit-revert';
 import { parseWith, wholeNumber, type CliOutput } from './context';
 import { UserFacingError } from '../user-facing-error';
+import { courseBySlug } from './lookups';
 import { inCliTransaction, withDatabase } from './open-database';
 import { asJson, confirm, count, formatColumns } from './terminal';
 
 /** The filter flags `audit timeline` and `audit export` share. */
 interface AuditFilterFlags {
+  course?: string;
   table?: string;
   record?: string;
   actor?: string;
@@ -56,6 +59,10 @@ function withAuditFilterOptions(command: Command): Command {
       parseWith(auditTableSchema),
     )
     .option('--record <id>', "one record's history (with --table)", parseWith(idSchema))
+    .option(
+      '--course <slug>',
+      "a course's history with its lessons, quizzes and enrollments, deleted ones included",
+    )
     .option('--actor <user-id>', "one person's changes", parseWith(idSchema))
     .option(
       '--action <action>',
@@ -76,8 +83,10 @@ function withAuditFilterOptions(command: Command): Command {
     .option('--text <text>', 'changes whose before or after snapshot contains TEXT');
 }
 
-function filterOf(flags: AuditFilterFlags): AuditFilter {
+/** The filter the flags name; a course named by its slug is looked up. */
+async function filterOf(db: Database, flags: AuditFilterFlags): Promise<AuditFilter> {
   return {
+    courseId: flags.course === undefined ? undefined : (await courseBySlug(db, flags.course)).id,
     tableName: flags.table,
     recordId: flags.record,
     actorId: flags.actor,
@@ -187,8 +196,12 @@ export function auditCommand(output: CliOutput): Command {
       flags: AuditFilterFlags & { limit?: number; cursor?: string; json?: boolean },
       command: Command,
     ) => {
-      const page = await withDatabase(command, (db) =>
-        listAudit(db, { filter: filterOf(flags), limit: flags.limit, cursor: flags.cursor }),
+      const page = await withDatabase(command, async (db) =>
+        listAudit(db, {
+          filter: await filterOf(db, flags),
+          limit: flags.limit,
+          cursor: flags.cursor,
+        }),
       );
       if (flags.json) {
         output.out(asJson(page));
@@ -297,11 +310,14 @@ export function auditCommand(output: CliOutput): Command {
       flags: AuditFilterFlags & { format: (typeof auditExportFormats)[number]; out?: string },
       command: Command,
     ) => {
-      const input = { filter: filterOf(flags), format: flags.format };
+      const inputFor = async (db: Database) => ({
+        filter: await filterOf(db, flags),
+        format: flags.format,
+      });
       if (flags.out === undefined) {
         // stdout: the chunks end where lines end, and out() ends each with its own newline.
-        await withDatabase(command, (db) =>
-          writeAuditExport(db, input, (chunk) => {
+        await withDatabase(command, async (db) =>
+          writeAuditExport(db, await inputFor(db), (chunk) => {
             const text = chunk.replace(/\r?\n$/, '');
             if (text !== '') output.out(text);
           }),
@@ -316,8 +332,8 @@ export function auditCommand(output: CliOutput): Command {
       const onInterrupt = (): void => controller.abort();
       process.on('SIGINT', onInterrupt);
       try {
-        const rows = await withDatabase(command, (db) =>
-          writeAuditExport(db, input, sink.write, {
+        const rows = await withDatabase(command, async (db) =>
+          writeAuditExport(db, await inputFor(db), sink.write, {
             signal: controller.signal,
             progress: (done, total) =>
               output.err(

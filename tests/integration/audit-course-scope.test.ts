@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AuditEntry, ListAuditInput } from '../../db/schemas/audit';
 import { createApiHarness, type ApiHarness } from '../support/api-harness';
 import { callOk } from '../support/api-results';
+import { runCli } from '../support/cli-runner';
 import { createLesson } from '../support/lms-factories';
 import { buildWorld, type LmsWorld } from '../support/lms-world';
 
@@ -210,6 +211,38 @@ describe("a course's history with its lessons, quizzes and enrollments", () => {
     expect(
       Array.isArray(exported) ? exported.map((entry: { seq: string }) => entry.seq) : [],
     ).toEqual(listed.map((entry) => entry.seq));
+  });
+});
+
+describe('lms-admin audit timeline --course', () => {
+  let world: LmsWorld;
+
+  beforeAll(async () => {
+    world = await buildWorld(api.db, instructor.userId);
+    await psql.query(`UPDATE lessons SET title = 'Edited in psql' WHERE id = $1`, [
+      world.lesson.id,
+    ]);
+  });
+
+  const audit = (...args: string[]) =>
+    runCli(['audit', ...args], { DATABASE_URL: api.database.url });
+
+  it("prints the course's history with its lessons' changes, named by the course's slug", async () => {
+    const result = await audit('timeline', '--course', world.course.slug, '--json');
+    expect(result.stderr).toBe('');
+    const page = JSON.parse(result.stdout) as { items: AuditEntry[] };
+    expect(page.items[0]).toMatchObject({
+      tableName: 'lessons',
+      recordId: world.lesson.id,
+      recordLabel: 'Edited in psql',
+    });
+    expect(page.items.some((entry) => entry.recordId === world.course.id)).toBe(true);
+  });
+
+  it('names a slug no course has', async () => {
+    const result = await audit('timeline', '--course', 'no-such-course');
+    expect(result.exitCode).toBe(1);
+    expect(result.stderr).toContain('No course with slug "no-such-course"');
   });
 });
 
