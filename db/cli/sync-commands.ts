@@ -1,6 +1,8 @@
 import { Command, Option } from 'commander';
 import { z } from 'zod';
 import { rawConnectionOf } from '../connection';
+import { resolveDataDir } from '../data-dir';
+import { secretBoxFor, type SecretBox } from '../profiles/secret-box';
 import {
   syncSideSchema,
   type SyncConflict,
@@ -13,6 +15,10 @@ import type { CentralTarget } from '../services/sync/central-connection';
 import { linkToCentral, previewLink } from '../services/sync/link';
 import { pullChanges } from '../services/sync/pull';
 import { pushChanges } from '../services/sync/push';
+import {
+  forgetCentralPassword,
+  rememberCentralPassword,
+} from '../services/sync/remembered-password';
 import { resolveConflict } from '../services/sync/resolve';
 import { getSyncStatus } from '../services/sync/status';
 import { parseWith, type CliOutput } from './context';
@@ -25,11 +31,23 @@ interface CentralFlags {
   json?: boolean;
 }
 
-/** The central server a command talks to: --central-url or the link's, the password from stdin if asked. */
+/**
+ * What seals a remembered central password for the CLI: the key file in the data folder, as for
+ * connection profiles (one the desktop app sealed in the keychain can't be opened here, and says so).
+ */
+function cliSecretBox(): SecretBox {
+  return secretBoxFor(resolveDataDir());
+}
+
+/**
+ * The central server a command talks to: --central-url or the link's, the password from stdin if
+ * asked, else the remembered one (for the link's URL).
+ */
 async function centralTargetOf(flags: CentralFlags): Promise<Partial<CentralTarget>> {
   return {
     ...(flags.centralUrl !== undefined && { url: flags.centralUrl }),
     ...(flags.passwordStdin && { password: await readPasswordFromStdin() }),
+    secrets: cliSecretBox(),
   };
 }
 
@@ -38,7 +56,7 @@ function withCentralOptions(command: Command): Command {
     .option('--central-url <url>', "the central server's URL (default: the one linked)")
     .option(
       '--password-stdin',
-      "read the central server's password from stdin (else the URL's, PGPASSWORD or ~/.pgpass)",
+      "read the central server's password from stdin (else the URL's, the remembered one, PGPASSWORD or ~/.pgpass)",
     )
     .option('--json', 'print machine-readable JSON');
 }
@@ -175,19 +193,67 @@ export function syncCommand(output: CliOutput): Command {
     )
     .argument(
       '<url>',
-      'the central server, postgres://USER[:PASSWORD]@HOST:PORT/DATABASE (the password is never stored)',
+      'the central server, postgres://USER[:PASSWORD]@HOST:PORT/DATABASE (the password is stored only with --remember-password)',
     )
     .option('--password-stdin', "read the central server's password from stdin")
+    .option(
+      '--remember-password',
+      'remember the password (encrypted with the key in the data folder) so status, push and pull need it no more',
+    )
     .option('--dry-run', 'say what linking would do, and change nothing')
     .option('--json', 'print machine-readable JSON')
-    .action(async (url: string, flags: CentralFlags & { dryRun?: boolean }, command: Command) => {
-      const password = flags.passwordStdin ? await readPasswordFromStdin() : undefined;
-      const link = flags.dryRun ? previewLink : linkToCentral;
-      const result = await withDatabase(command, (db) =>
-        withInteractiveWork(output, (work) => link(db, { url, password }, work)),
+    .action(
+      async (
+        url: string,
+        flags: CentralFlags & { dryRun?: boolean; rememberPassword?: boolean },
+        command: Command,
+      ) => {
+        if (flags.dryRun && flags.rememberPassword)
+          command.error("error: --dry-run changes nothing, so it can't --remember-password.");
+        const password = flags.passwordStdin ? await readPasswordFromStdin() : undefined;
+        const rememberPasswordWith = flags.rememberPassword ? cliSecretBox() : undefined;
+        const result = await withDatabase(command, (db) =>
+          withInteractiveWork(output, (work) =>
+            flags.dryRun
+              ? previewLink(db, { url, password }, work)
+              : linkToCentral(db, { url, password }, work, { rememberPasswordWith }),
+          ),
+        );
+        if (flags.json) return output.out(asJson(result));
+        for (const line of describeLink(result, Boolean(flags.dryRun))) output.out(line);
+        if (flags.rememberPassword)
+          output.out('The password is remembered, encrypted (lms-admin sync forget-password).');
+      },
+    );
+
+  sync
+    .command('remember-password')
+    .description(
+      "remember the linked central server's password, encrypted, so status, push and pull need it no more (checked against the server first)",
+    )
+    .requiredOption('--password-stdin', 'read the password from stdin')
+    .action(async (_flags: unknown, command: Command) => {
+      const password = await readPasswordFromStdin();
+      await withDatabase(command, (db) =>
+        inCliTransaction(db, (transaction) =>
+          rememberCentralPassword(rawConnectionOf(transaction), password, cliSecretBox()),
+        ),
       );
-      if (flags.json) return output.out(asJson(result));
-      for (const line of describeLink(result, Boolean(flags.dryRun))) output.out(line);
+      output.out('The central password is remembered, encrypted (lms-admin sync forget-password).');
+    });
+
+  sync
+    .command('forget-password')
+    .description("forget the central server's remembered password")
+    .action(async (_flags: unknown, command: Command) => {
+      const { wasRemembered } = await withDatabase(command, (db) =>
+        inCliTransaction(db, (transaction) => forgetCentralPassword(rawConnectionOf(transaction))),
+      );
+      output.out(
+        wasRemembered
+          ? 'The central password is forgotten: give it with --password-stdin, PGPASSWORD or ~/.pgpass.'
+          : 'No central password was remembered; nothing changed.',
+      );
     });
 
   withCentralOptions(
@@ -210,6 +276,9 @@ export function syncCommand(output: CliOutput): Command {
     );
     output.out(
       `Pending: ${count(status.pendingChanges, 'changed record')}${status.unfinishedBatches > 0 ? `, ${count(status.unfinishedBatches, 'unfinished push batch', 'unfinished push batches')}` : ''}`,
+    );
+    output.out(
+      `Password: ${status.isPasswordRemembered ? 'remembered (encrypted)' : 'not remembered'}`,
     );
     output.out(
       `Conflicts: ${status.openConflicts === 0 ? 'none' : `${status.openConflicts} open (lms-admin sync conflicts)`}`,

@@ -50,7 +50,8 @@ export class ProfileStore {
 
   constructor(
     private readonly dataDir: string,
-    private readonly secrets: SecretBox,
+    /** What seals passwords on this computer (sync's remembered central password uses it too). */
+    readonly secrets: SecretBox,
   ) {
     this.filePath = path.join(dataDir, PROFILES_FILE);
   }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { dateSchema, idSchema } from './common';
+import { cursorSchema, dateSchema, idSchema, pageLimitSchema, pageSchema } from './common';
 
 /** Sync of a local working copy with a central server. Pure zod: the renderer bundles these. */
 
@@ -24,12 +24,27 @@ export const centralUrlSchema = z
   .min(1, { message: 'enter the central server URL, postgres://USER@HOST:PORT/DATABASE' })
   .max(2000);
 
-/** A password typed apart from the URL; used for this call (and this app session), never stored. */
+/** A password typed apart from the URL; used for this call (and this app session), stored only when asked. */
 const centralPasswordSchema = z.string().min(1).max(1000).optional();
 
 export const syncLinkInputSchema = z
-  .object({ url: centralUrlSchema, password: centralPasswordSchema })
+  .object({
+    url: centralUrlSchema,
+    password: centralPasswordSchema,
+    /** Keep the password (encrypted) so status, push and pull need it no more in later sessions. */
+    rememberPassword: z.boolean().default(false),
+  })
   .strict();
+
+/** A password to remember for the linked central server (checked against it first). */
+export const syncRememberPasswordInputSchema = z
+  .object({ password: z.string().min(1, { message: 'enter the password' }).max(1000) })
+  .strict();
+
+export const syncForgetPasswordResultSchema = z.object({
+  /** Whether a password was remembered (and is now forgotten). */
+  wasRemembered: z.boolean(),
+});
 
 export const syncRunInputSchema = z.object({ password: centralPasswordSchema }).strict();
 
@@ -53,6 +68,8 @@ export const syncStatusSchema = z.object({
   isOnline: z.boolean().nullable(),
   /** Why it is offline, in words. */
   centralMessage: z.string().nullable(),
+  /** Whether the central password is remembered (encrypted) on this computer; never the password. */
+  isPasswordRemembered: z.boolean(),
 });
 export type SyncStatus = z.infer<typeof syncStatusSchema>;
 
@@ -117,10 +134,17 @@ export const syncConflictSchema = z.object({
 });
 export type SyncConflict = z.infer<typeof syncConflictSchema>;
 
+/** Conflicts a page at a time: open ones first, newest first; resolved ones only when asked. */
 export const syncConflictListInputSchema = z
-  .object({ includeResolved: z.boolean().default(false) })
+  .object({
+    includeResolved: z.boolean().default(false),
+    cursor: cursorSchema.optional(),
+    limit: pageLimitSchema,
+  })
   .strict();
-export const syncConflictListSchema = z.object({ items: z.array(syncConflictSchema) });
+export type SyncConflictListInput = z.input<typeof syncConflictListInputSchema>;
+export const syncConflictListSchema = pageSchema(syncConflictSchema);
+export type SyncConflictPage = z.infer<typeof syncConflictListSchema>;
 
 /** Which side's value a field takes. */
 export const syncSideSchema = z.enum(['local', 'central']);

@@ -2,6 +2,7 @@ import { notifications } from '@mantine/notifications';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import type { ChannelInput, ChannelOutput } from '../../electron/api/contract';
 import { request } from '../api';
+import { useKeysetList } from './use-keyset-list';
 import { useLongCall } from './use-long-call';
 
 export type SyncStatus = ChannelOutput<'sync.status'>;
@@ -25,11 +26,18 @@ export function useSyncStatus(isEnabled = true) {
   });
 }
 
+/** How many conflicts a page brings: each is a card with its fields, so a screenful or two. */
+const CONFLICT_PAGE_SIZE = 25;
+
+/** The open conflicts, newest first, a page at a time (`fetchNextPage` for more). */
 export function useSyncConflicts() {
-  return useQuery({
-    queryKey: conflictsKey,
-    queryFn: () => request('sync.conflicts', { includeResolved: false }),
-  });
+  return useKeysetList(conflictsKey, (cursor) =>
+    request('sync.conflicts', {
+      includeResolved: false,
+      limit: CONFLICT_PAGE_SIZE,
+      ...(cursor !== null && { cursor }),
+    }),
+  );
 }
 
 function useRefreshSync() {
@@ -101,6 +109,39 @@ export function useSyncRun(direction: 'push' | 'pull') {
       onError: refresh,
     },
   );
+}
+
+/** Remembers the central password (encrypted on this computer), after the server accepts it. */
+export function useRememberPassword() {
+  const refresh = useRefreshSync();
+  return useMutation({
+    mutationFn: (input: ChannelInput<'sync.rememberPassword'>) =>
+      request('sync.rememberPassword', input),
+    onSuccess: () => {
+      refresh();
+      notifications.show({
+        title: 'Password remembered',
+        message: 'It is kept encrypted on this computer; push, pull and the status use it.',
+      });
+    },
+  });
+}
+
+/** Forgets the remembered central password (and the one typed this session). */
+export function useForgetPassword() {
+  const refresh = useRefreshSync();
+  return useMutation({
+    mutationFn: () => request('sync.forgetPassword', {}),
+    onSuccess: (result) => {
+      refresh();
+      notifications.show({
+        title: 'Password forgotten',
+        message: result.wasRemembered
+          ? 'Enter the central password when you next push or pull.'
+          : 'No password was remembered.',
+      });
+    },
+  });
 }
 
 export function useResolveConflict() {

@@ -1,6 +1,7 @@
 import {
   Alert,
   Button,
+  Checkbox,
   Group,
   List,
   Loader,
@@ -21,6 +22,8 @@ import { formatDateTime } from '../format';
 import {
   linkConflictCount,
   linkCopiedCount,
+  useForgetPassword,
+  useRememberPassword,
   useResolveConflict,
   useSyncConflicts,
   useSyncLink,
@@ -73,16 +76,20 @@ function LinkSummary({ result }: { result: SyncLinkResult }) {
   );
 }
 
-/** The form that makes this database a working copy: the central URL and its password (kept in memory only). */
+/**
+ * The form that makes this database a working copy: the central URL and its password (kept in
+ * memory for this session, or remembered encrypted on this computer when the person asks).
+ */
 function LinkForm() {
   const link = useSyncLink();
   const preview = useSyncLinkPreview();
   const [url, setUrl] = useState('');
   const [password, setPassword] = useState('');
+  const [isRemembering, setIsRemembering] = useState(false);
   const input = { url, ...(password && { password }) };
   const submit = (event: FormEvent) => {
     event.preventDefault();
-    link.mutate(input);
+    link.mutate({ ...input, rememberPassword: isRemembering });
   };
   // A preview speaks for the URL it was made with.
   const previewed = preview.data && preview.variables?.url === url ? preview.data : undefined;
@@ -106,7 +113,7 @@ function LinkForm() {
           record here and a central one disagree (the same email or course slug, the same record
           changed on both sides) you get a conflict to resolve; nothing is overwritten. Preview
           first to see the numbers. Afterwards you work here, online or not, and push and pull when
-          you like. The password is used for this app session only and never stored.
+          you like. The password is used for this app session only, unless you ask to remember it.
         </Text>
         <TextInput
           label="Central server URL"
@@ -120,6 +127,13 @@ function LinkForm() {
           label="Password"
           value={password}
           onChange={(event) => setPassword(event.currentTarget.value)}
+          disabled={isBusy}
+        />
+        <Checkbox
+          label="Remember the password on this computer"
+          description="Kept encrypted, as connection profiles' passwords are, so push, pull and the online check need it no more. Forget it on this page at any time."
+          checked={isRemembering}
+          onChange={(event) => setIsRemembering(event.currentTarget.checked)}
           disabled={isBusy}
         />
         {previewed && <LinkSummary result={previewed} />}
@@ -179,6 +193,8 @@ function SyncRunControl({ direction, password }: { direction: 'push' | 'pull'; p
 
 function StatusPanel({ status }: { status: SyncStatus }) {
   const [password, setPassword] = useState('');
+  const remember = useRememberPassword();
+  const forget = useForgetPassword();
   return (
     <Paper withBorder p="md" radius="md">
       <Stack gap="sm">
@@ -199,14 +215,38 @@ function StatusPanel({ status }: { status: SyncStatus }) {
           {status.lastPulledAt ? formatDateTime(status.lastPulledAt) : 'never'}.
         </Text>
         <Text size="sm">
-          The central server's password, if it asks for one: kept in memory for this session only.
+          {status.isPasswordRemembered
+            ? "The central server's password is remembered, encrypted on this computer. Type it here only if it changed: it is used for this session, and Remember password keeps the new one."
+            : "The central server's password, if it asks for one: kept in memory for this session only, unless you remember it."}
         </Text>
-        <PasswordInput
-          label="Central server password"
-          value={password}
-          onChange={(event) => setPassword(event.currentTarget.value)}
-          maw={360}
-        />
+        <Group align="flex-end">
+          <PasswordInput
+            label="Central server password"
+            value={password}
+            onChange={(event) => setPassword(event.currentTarget.value)}
+            w={360}
+          />
+          <Button
+            variant="default"
+            disabled={password === ''}
+            loading={remember.isPending}
+            onClick={() => remember.mutate({ password }, { onSuccess: () => setPassword('') })}
+          >
+            Remember password
+          </Button>
+          {status.isPasswordRemembered && (
+            <Button
+              variant="default"
+              color="red"
+              loading={forget.isPending}
+              onClick={() => forget.mutate()}
+            >
+              Forget password
+            </Button>
+          )}
+        </Group>
+        {remember.isError && <ErrorAlert title="Not remembered" error={remember.error} />}
+        {forget.isError && <ErrorAlert title="Not forgotten" error={forget.error} />}
         <Group align="flex-start">
           <SyncRunControl direction="push" password={password} />
           <SyncRunControl direction="pull" password={password} />
@@ -373,7 +413,8 @@ function ConflictCard({ conflict }: { conflict: SyncConflict }) {
   );
 }
 
-function ConflictList() {
+/** The open conflicts, a page at a time, with how many there are in all. */
+function ConflictList({ openCount }: { openCount: number }) {
   const conflicts = useSyncConflicts();
   if (conflicts.isError) {
     return (
@@ -385,7 +426,7 @@ function ConflictList() {
     );
   }
   if (conflicts.isPending) return <Loader size="sm" aria-label="Loading the conflicts" />;
-  if (conflicts.data.items.length === 0) {
+  if (conflicts.items.length === 0) {
     return (
       <EmptyState title="No conflicts">
         Every change went through; nothing waits for a decision.
@@ -394,9 +435,22 @@ function ConflictList() {
   }
   return (
     <Stack gap="sm">
-      {conflicts.data.items.map((conflict) => (
+      <Text size="sm" c="dimmed" aria-live="polite">
+        Showing {conflicts.items.length} of {Math.max(openCount, conflicts.items.length)} open
+        conflict(s), newest first.
+      </Text>
+      {conflicts.items.map((conflict) => (
         <ConflictCard key={conflict.id} conflict={conflict} />
       ))}
+      {conflicts.hasNextPage && (
+        <Button
+          variant="default"
+          onClick={() => void conflicts.fetchNextPage()}
+          loading={conflicts.isFetchingNextPage}
+        >
+          Load more conflicts
+        </Button>
+      )}
     </Stack>
   );
 }
@@ -425,7 +479,7 @@ export function SyncPage() {
           <Title order={2} size="h4">
             Conflicts
           </Title>
-          <ConflictList />
+          <ConflictList openCount={status.data.openConflicts} />
         </>
       )}
     </Stack>

@@ -264,6 +264,8 @@ export const channelExamples: ChannelExamples = {
   // The test database is no working copy: push and pull say it must be linked first.
   'sync.push': () => ({}),
   'sync.pull': () => ({}),
+  'sync.rememberPassword': () => ({ password: 'central secret' }),
+  'sync.forgetPassword': () => ({}),
   'sync.conflicts': () => ({}),
   'sync.resolve': () => ({ conflictId: '00000000-0000-4000-8000-000000000000', take: 'local' }),
 

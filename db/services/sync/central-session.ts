@@ -15,7 +15,8 @@ import { readTableColumns } from './synced-tables';
 /**
  * Runs `work` with a connection to the linked central server, after checking it is the same
  * server the link was made with and that both still have the same migrations. The URL defaults
- * to the link's (which has no password: the caller's, PGPASSWORD or ~/.pgpass supplies it).
+ * to the link's (which has no password: the caller's, the remembered one when the caller gives
+ * the `secrets` that open it, PGPASSWORD or ~/.pgpass supplies it).
  */
 export async function withCentral<T>(
   local: pg.ClientBase,
@@ -24,7 +25,9 @@ export async function withCentral<T>(
   work: (central: pg.Client, statements: TableStatements) => Promise<T>,
 ): Promise<T> {
   const url = target.url ?? link.centralUrl;
-  const central = await connectCentral({ url, password: target.password });
+  // The remembered password goes only to the linked URL, never to one a caller names instead.
+  const sealedPassword = target.url === undefined ? link.sealedPassword : null;
+  const central = await connectCentral({ ...target, url, sealedPassword });
   try {
     const identity = await readServerIdentity(central);
     if (identity.systemId !== link.centralSystemId || identity.database !== link.centralDatabase) {

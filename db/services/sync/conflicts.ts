@@ -1,6 +1,13 @@
 import type pg from 'pg';
+import { z } from 'zod';
 import type { Database } from '../../connection';
-import type { SyncConflict, SyncConflictKind } from '../../schemas/sync';
+import type {
+  SyncConflict,
+  SyncConflictKind,
+  SyncConflictListInput,
+  SyncConflictPage,
+} from '../../schemas/sync';
+import { decodeCursor, encodeCursor } from '../keyset-cursor';
 import { recordKey, TableStatements } from './apply-rows';
 import { isSyncedTable, readTableColumns } from './synced-tables';
 
@@ -52,30 +59,88 @@ export function presentConflict(row: ConflictRow): SyncConflict {
   };
 }
 
+/** Where a page of conflicts ended: the last one's place in the list's order. */
+const conflictCursorSchema = z
+  .object({
+    isResolved: z.boolean(),
+    /** `detected_at` to the microsecond, as PostgreSQL prints it (a Date keeps milliseconds only). */
+    detectedAt: z.string().regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/),
+    id: z.uuid(),
+  })
+  .strict();
+
 /**
- * Conflicts, open ones first and newest first (resolved ones only when asked). An open conflict
- * shows the local record as it is now, not as it was when the conflict was found: the record may
- * be edited while the conflict waits, and a person must choose between what is really there.
+ * One page of conflicts: open ones first, newest first (resolved ones only when asked), the id
+ * breaking ties (a link records hundreds at one `now()`). Keyset paging: a conflict resolved
+ * while a person pages on neither shifts nor repeats the pages after it. An open conflict shows
+ * the local record as it is now, not as it was when the conflict was found: the record may be
+ * edited while the conflict waits, and a person must choose between what is really there.
  */
+export async function listConflictPage(
+  db: Database,
+  input: SyncConflictListInput,
+): Promise<SyncConflictPage> {
+  const { includeResolved = false, cursor, limit = 50 } = input;
+  const after = cursor === undefined ? null : decodeCursor(conflictCursorSchema, cursor);
+  return db.withRawClient(async (client: pg.ClientBase) => {
+    const { rows } = await client.query<ConflictRow & { detected_key: string }>(
+      `SELECT ${CONFLICT_COLUMNS},
+              to_char(detected_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS detected_key
+         FROM sync_conflicts
+        WHERE ($1 OR resolved_at IS NULL)
+          AND ($2::boolean IS NULL
+               OR (resolved_at IS NOT NULL) > $2
+               OR ((resolved_at IS NOT NULL) = $2
+                   AND (detected_at, id) < ($3::timestamptz, $4::uuid)))
+        ORDER BY resolved_at IS NOT NULL, detected_at DESC, id DESC
+        LIMIT $5`,
+      [
+        includeResolved,
+        after?.isResolved ?? null,
+        after?.detectedAt ?? null,
+        after?.id ?? null,
+        limit + 1,
+      ],
+    );
+    const page = rows.slice(0, limit);
+    const open = page.filter((row) => row.resolved_at === null);
+    const live = await readLiveLocals(client, open);
+    const last = page.at(-1);
+    return {
+      items: page.map(({ detected_key: _key, ...row }) =>
+        presentConflict(
+          row.resolved_at === null ? { ...row, local: live.get(row.id) ?? null } : row,
+        ),
+      ),
+      nextCursor:
+        rows.length > limit && last
+          ? encodeCursor({
+              isResolved: last.resolved_at !== null,
+              detectedAt: last.detected_key,
+              id: last.id,
+            })
+          : null,
+    };
+  });
+}
+
+/** Every conflict (open ones first, newest first), read page by page: for the CLI and checks. */
 export async function listConflicts(
   db: Database,
   options: { includeResolved: boolean },
 ): Promise<SyncConflict[]> {
-  return db.withRawClient(async (client: pg.ClientBase) => {
-    const { rows } = await client.query<ConflictRow>(
-      `SELECT ${CONFLICT_COLUMNS} FROM sync_conflicts
-        WHERE $1 OR resolved_at IS NULL
-        ORDER BY resolved_at IS NOT NULL, detected_at DESC
-        LIMIT 1000`,
-      [options.includeResolved],
-    );
-    const open = rows.filter((row) => row.resolved_at === null);
-    const live = await readLiveLocals(client, open);
-    return rows.map((row) =>
-      presentConflict(row.resolved_at === null ? { ...row, local: live.get(row.id) ?? null } : row),
-    );
-  });
+  const conflicts: SyncConflict[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await listConflictPage(db, { ...options, cursor, limit: LIST_ALL_PAGE_SIZE });
+    conflicts.push(...page.items);
+    cursor = page.nextCursor ?? undefined;
+  } while (cursor !== undefined);
+  return conflicts;
 }
+
+/** The largest page a list channel gives: the whole list comes in pages of this. */
+const LIST_ALL_PAGE_SIZE = 500;
 
 /** The local record a conflict is about: the collided local one, or the record itself. */
 export function localIdOf(conflict: ConflictRow): string {

@@ -1,5 +1,7 @@
 import type pg from 'pg';
 import type { Database } from '../../connection';
+import { parseDatabaseUrl, passwordOf } from '../../database-url';
+import type { SecretBox } from '../../profiles/secret-box';
 import type { SyncLinkResult } from '../../schemas/sync';
 import type { LongWork } from '../long-work';
 import { ServiceError } from '../service-error';
@@ -13,6 +15,7 @@ import {
   type CentralTarget,
 } from './central-connection';
 import { copyCentralTable, linkCancelled, mergeCentralInto, type MergeOutcome } from './link-merge';
+import { noPasswordToRemember, sealCentralPassword } from './remembered-password';
 import {
   findLink,
   inTransaction,
@@ -29,10 +32,17 @@ class PreviewDone extends Error {
   }
 }
 
+/** How a link keeps the central password: not at all (the default), or sealed by this box. */
+export interface LinkOptions {
+  /** Remember the password (the one given, else the URL's), sealed by this box. */
+  rememberPasswordWith?: SecretBox | undefined;
+}
+
 /**
  * Makes this database a working copy of a central server: checks that both applied the same
  * migrations, brings every central row in (in one central snapshot and one local transaction),
- * and records the link (without the password) with the feed positions that snapshot stood at.
+ * and records the link with the feed positions that snapshot stood at: without the password,
+ * unless asked to remember it, and then only sealed.
  *
  * An empty database is filled by COPY, straight from one server to the other. A database that
  * already holds records (made offline before linking: the first-run admin, users, courses) is
@@ -44,8 +54,17 @@ export async function linkToCentral(
   db: Database,
   target: CentralTarget,
   work: LongWork = {},
+  options: LinkOptions = {},
 ): Promise<SyncLinkResult> {
-  return runLink(db, target, work, { isPreview: false });
+  const password = target.password ?? passwordOf(parseDatabaseUrl(target.url));
+  const { rememberPasswordWith } = options;
+  if (rememberPasswordWith && password === undefined) throw noPasswordToRemember();
+  // Sealed before any work, so a box that can't seal stops the link before it copies anything.
+  const sealedPassword =
+    rememberPasswordWith && password !== undefined
+      ? await sealCentralPassword(rememberPasswordWith, password)
+      : null;
+  return runLink(db, target, work, { isPreview: false, sealedPassword });
 }
 
 /**
@@ -57,14 +76,14 @@ export async function previewLink(
   target: CentralTarget,
   work: LongWork = {},
 ): Promise<SyncLinkResult> {
-  return runLink(db, target, work, { isPreview: true });
+  return runLink(db, target, work, { isPreview: true, sealedPassword: null });
 }
 
 async function runLink(
   db: Database,
   target: CentralTarget,
   work: LongWork,
-  { isPreview }: { isPreview: boolean },
+  { isPreview, sealedPassword }: { isPreview: boolean; sealedPassword: string | null },
 ): Promise<SyncLinkResult> {
   const centralUrl = centralIdentityUrl(target.url);
   const centralName = describeCentral(target.url);
@@ -104,8 +123,8 @@ async function runLink(
                 : await copyInto(local, central, columns, total, work);
               if (isPreview) throw new PreviewDone(outcome);
               await local.query(
-                `INSERT INTO sync_link (central_url, central_system_id, central_database, pulled_seq, pulled_open_xids, pushed_seq, pushed_open_xids)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+                `INSERT INTO sync_link (central_url, central_system_id, central_database, pulled_seq, pulled_open_xids, pushed_seq, pushed_open_xids, central_password_sealed)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
                 [
                   centralUrl,
                   identity.systemId,
@@ -114,6 +133,7 @@ async function runLink(
                   centralPosition.openXids,
                   outcome.pushedFrom.seq,
                   outcome.pushedFrom.openXids,
+                  sealedPassword,
                 ],
               );
               const copied = sumOf(outcome.rowsCopied);

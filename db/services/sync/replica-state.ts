@@ -17,6 +17,8 @@ export interface ReplicaLink {
   linkedAt: Date;
   lastPushedAt: Date | null;
   lastPulledAt: Date | null;
+  /** The central password, sealed by a secret box, when the person asked to remember it. */
+  sealedPassword: string | null;
 }
 
 /**
@@ -56,6 +58,7 @@ interface LinkRow {
   linked_at: Date;
   last_pushed_at: Date | null;
   last_pulled_at: Date | null;
+  central_password_sealed: string | null;
 }
 
 /** The link, or undefined when this database is no working copy. */
@@ -63,7 +66,7 @@ export async function findLink(client: pg.ClientBase): Promise<ReplicaLink | und
   const { rows } = await client.query<LinkRow>(
     `SELECT central_url, central_system_id, central_database, replica_id::text,
             pulled_seq, pulled_open_xids::text[], pushed_seq, pushed_open_xids::text[],
-            linked_at, last_pushed_at, last_pulled_at
+            linked_at, last_pushed_at, last_pulled_at, central_password_sealed
        FROM sync_link`,
   );
   const row = rows[0];
@@ -78,6 +81,7 @@ export async function findLink(client: pg.ClientBase): Promise<ReplicaLink | und
     linkedAt: row.linked_at,
     lastPushedAt: row.last_pushed_at,
     lastPulledAt: row.last_pulled_at,
+    sealedPassword: row.central_password_sealed,
   };
 }
 

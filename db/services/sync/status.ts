@@ -29,6 +29,7 @@ export async function getSyncStatus(
         openConflicts: 0,
         isOnline: null,
         centralMessage: null,
+        isPasswordRemembered: false,
       };
     }
     const pending = await readUnpushedRecords(local, link.pushed, { skipOpenConflicts: true });
@@ -43,6 +44,9 @@ export async function getSyncStatus(
         const central = await connectCentral({
           url: options.target?.url ?? link.centralUrl,
           password: options.target?.password,
+          secrets: options.target?.secrets,
+          // The remembered password goes only to the linked URL, never to one a caller names instead.
+          sealedPassword: options.target?.url === undefined ? link.sealedPassword : null,
           connectTimeoutMs: ONLINE_CHECK_TIMEOUT_MS,
         });
         await central.end();
@@ -64,6 +68,7 @@ export async function getSyncStatus(
       openConflicts: rows[0]?.conflicts ?? 0,
       isOnline,
       centralMessage,
+      isPasswordRemembered: link.sealedPassword !== null,
     };
   });
 }

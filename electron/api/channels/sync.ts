@@ -2,10 +2,12 @@ import { z } from 'zod';
 import {
   syncConflictListInputSchema,
   syncConflictListSchema,
+  syncForgetPasswordResultSchema,
   syncLinkInputSchema,
   syncLinkResultSchema,
   syncPullResultSchema,
   syncPushResultSchema,
+  syncRememberPasswordInputSchema,
   syncResolveInputSchema,
   syncResolveResultSchema,
   syncRunInputSchema,
@@ -45,6 +47,18 @@ export const syncChannels = {
     roles: adminOnly,
     isLong: true,
   }),
+  /** Remembers the central password (encrypted on this computer), after checking it opens the server. */
+  'sync.rememberPassword': channel({
+    input: syncRememberPasswordInputSchema,
+    output: z.object({}),
+    roles: adminOnly,
+  }),
+  'sync.forgetPassword': channel({
+    input: z.object({}).strict(),
+    output: syncForgetPasswordResultSchema,
+    roles: adminOnly,
+  }),
+  /** A page of conflicts (open first, newest first); follow `nextCursor` for the next. */
   'sync.conflicts': channel({
     input: syncConflictListInputSchema,
     output: syncConflictListSchema,

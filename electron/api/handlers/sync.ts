@@ -1,18 +1,24 @@
 import type { Database } from '../../../db/connection';
 import { rawConnectionOf } from '../../../db/connection';
-import { listConflicts } from '../../../db/services/sync/conflicts';
+import { listConflictPage } from '../../../db/services/sync/conflicts';
 import { parseDatabaseUrl, passwordOf } from '../../../db/database-url';
 import { ServiceError } from '../../../db/services/service-error';
 import { linkToCentral, previewLink } from '../../../db/services/sync/link';
 import { pullChanges } from '../../../db/services/sync/pull';
 import { pushChanges } from '../../../db/services/sync/push';
+import {
+  forgetCentralPassword,
+  rememberCentralPassword,
+} from '../../../db/services/sync/remembered-password';
 import { resolveConflict } from '../../../db/services/sync/resolve';
 import { getSyncStatus } from '../../../db/services/sync/status';
 import { actorOf, type HandlerTable } from './handler';
 
 /**
  * The central server's password, as last typed in this app session: kept in this process's
- * memory only (never stored, never sent back), so push and pull don't ask again.
+ * memory only (never sent back), so push and pull don't ask again. Kept across sessions only
+ * when the person asks to remember it: then sealed in the link (see `remembered-password.ts`),
+ * and used when neither the call nor this session gives one.
  */
 const centralPasswords = new WeakMap<Database, string>();
 
@@ -38,27 +44,52 @@ export const syncHandlers: HandlerTable<
   | 'sync.linkPreview'
   | 'sync.push'
   | 'sync.pull'
+  | 'sync.rememberPassword'
+  | 'sync.forgetPassword'
   | 'sync.conflicts'
   | 'sync.resolve'
 > = {
-  'sync.status': (input, { db }) =>
+  'sync.status': (input, { db, profiles }) =>
     getSyncStatus(db, {
       checkOnline: input.checkOnline,
-      target: { password: passwordFor(db, undefined) },
+      target: { password: passwordFor(db, undefined), secrets: profiles.secrets },
     }),
-  'sync.link': (input, { db, signal, progress }) => {
+  'sync.link': (input, { db, profiles, signal, progress }) => {
     const password = passwordFor(db, input.password ?? passwordOf(urlOf(input.url)));
-    return linkToCentral(db, { url: input.url, password }, { signal, progress });
+    return linkToCentral(
+      db,
+      { url: input.url, password },
+      { signal, progress },
+      { rememberPasswordWith: input.rememberPassword ? profiles.secrets : undefined },
+    );
   },
   'sync.linkPreview': (input, { db, signal, progress }) => {
     const password = passwordFor(db, input.password ?? passwordOf(urlOf(input.url)));
     return previewLink(db, { url: input.url, password }, { signal, progress });
   },
-  'sync.push': (input, { db, signal, progress }) =>
-    pushChanges(db, { password: passwordFor(db, input.password) }, { signal, progress }),
-  'sync.pull': (input, { db, signal, progress }) =>
-    pullChanges(db, { password: passwordFor(db, input.password) }, { signal, progress }),
-  'sync.conflicts': async (input, { db }) => ({ items: await listConflicts(db, input) }),
+  'sync.push': (input, { db, profiles, signal, progress }) =>
+    pushChanges(
+      db,
+      { password: passwordFor(db, input.password), secrets: profiles.secrets },
+      { signal, progress },
+    ),
+  'sync.pull': (input, { db, profiles, signal, progress }) =>
+    pullChanges(
+      db,
+      { password: passwordFor(db, input.password), secrets: profiles.secrets },
+      { signal, progress },
+    ),
+  'sync.rememberPassword': async (input, { transaction, profiles, db }) => {
+    await rememberCentralPassword(rawConnectionOf(transaction), input.password, profiles.secrets);
+    passwordFor(db, input.password);
+    return {};
+  },
+  'sync.forgetPassword': (_input, { transaction, db }) => {
+    // Forgotten here too: "forget" means the next check asks again, not that this session still knows.
+    centralPasswords.delete(db);
+    return forgetCentralPassword(rawConnectionOf(transaction));
+  },
+  'sync.conflicts': (input, { db }) => listConflictPage(db, input),
   'sync.resolve': (input, context) =>
     resolveConflict(rawConnectionOf(context.transaction), input, { actorId: actorOf(context).id }),
 };
