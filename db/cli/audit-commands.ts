@@ -26,7 +26,7 @@ import {
 } from '../services/audit';
 import { revertChange, revertTransaction, undeleteRecord } from '../services/audit-revert';
 import { parseWith, wholeNumber, type CliOutput } from './context';
-import { UserFacingError } from '../user-facing-error';
+import { withInteractiveWork } from './interactive-work';
 import { courseBySlug } from './lookups';
 import { inCliTransaction, withDatabase } from './open-database';
 import { asJson, confirm, count, formatColumns } from './terminal';
@@ -147,6 +147,8 @@ async function fileSink(target: string): Promise<{
   write: (chunk: string) => Promise<void>;
   finish: () => Promise<void>;
   discard: () => Promise<void>;
+  /** For a process about to exit: no waiting for the stream to close. */
+  discardNow: () => void;
 }> {
   const partial = path.join(
     path.dirname(target),
@@ -171,6 +173,7 @@ async function fileSink(target: string): Promise<{
       await close();
       await fs.promises.rm(partial, { force: true });
     },
+    discardNow: () => fs.rmSync(partial, { force: true }),
   };
 }
 
@@ -326,31 +329,23 @@ export function auditCommand(output: CliOutput): Command {
       }
       const out = flags.out;
       const sink = await fileSink(out);
-      // Ctrl+C stops at the next batch and removes the unfinished file (a second one too: the
-      // cleanup is quick, and killing the process mid-way would leave the file behind).
-      const controller = new AbortController();
-      const onInterrupt = (): void => controller.abort();
-      process.on('SIGINT', onInterrupt);
       try {
-        const rows = await withDatabase(command, async (db) =>
-          writeAuditExport(db, await inputFor(db), sink.write, {
-            signal: controller.signal,
-            progress: (done, total) =>
-              output.err(
-                `exported ${done.toLocaleString('en-US')} of ${(total ?? done).toLocaleString('en-US')}`,
-              ),
-          }),
+        const rows = await withInteractiveWork(
+          output,
+          (work) =>
+            withDatabase(command, async (db) =>
+              writeAuditExport(db, await inputFor(db), sink.write, work),
+            ),
+          {
+            whenStopped: `${out} was not written`,
+            onQuit: sink.discardNow,
+          },
         );
         await sink.finish();
         output.err(`Wrote ${count(rows, 'change')} to ${out}.`);
       } catch (error) {
         await sink.discard();
-        if (controller.signal.aborted) {
-          throw new UserFacingError(`Export stopped: ${out} was not written.`, { cause: error });
-        }
         throw error;
-      } finally {
-        process.removeListener('SIGINT', onInterrupt);
       }
     },
   );

@@ -9,7 +9,6 @@ import {
   type SyncLinkResult,
   type SyncResolveInput,
 } from '../schemas/sync';
-import type { LongWork } from '../services/long-work';
 import { differingFields, listConflicts } from '../services/sync/conflicts';
 import type { CentralTarget } from '../services/sync/central-connection';
 import { linkToCentral, previewLink } from '../services/sync/link';
@@ -22,6 +21,7 @@ import {
 import { resolveConflict } from '../services/sync/resolve';
 import { getSyncStatus } from '../services/sync/status';
 import { parseWith, type CliOutput } from './context';
+import { withInteractiveWork } from './interactive-work';
 import { inCliTransaction, withDatabase } from './open-database';
 import { asJson, count, formatColumns, readPasswordFromStdin } from './terminal';
 
@@ -59,44 +59,6 @@ function withCentralOptions(command: Command): Command {
       "read the central server's password from stdin (else the URL's, the remembered one, PGPASSWORD or ~/.pgpass)",
     )
     .option('--json', 'print machine-readable JSON');
-}
-
-/**
- * Long work's progress on stderr (stdout stays the result), and Ctrl+C as a cancel: the work
- * stops at its next safe point and says what was kept.
- */
-function interactiveWork(output: CliOutput): LongWork & { release(): void } {
-  const controller = new AbortController();
-  const onInterrupt = () => {
-    output.err('Stopping at the next safe point…');
-    controller.abort();
-  };
-  process.once('SIGINT', onInterrupt);
-  let lastReportAt = 0;
-  return {
-    signal: controller.signal,
-    progress: (done, total, message) => {
-      const now = Date.now();
-      if (now - lastReportAt < 500 && done !== total) return;
-      lastReportAt = now;
-      output.err(
-        `${message ?? 'working'} (${done.toLocaleString('en-US')}${total === undefined ? '' : ` of ${total.toLocaleString('en-US')}`})`,
-      );
-    },
-    release: () => process.removeListener('SIGINT', onInterrupt),
-  };
-}
-
-async function withInteractiveWork<T>(
-  output: CliOutput,
-  run: (work: LongWork) => Promise<T>,
-): Promise<T> {
-  const work = interactiveWork(output);
-  try {
-    return await run(work);
-  } finally {
-    work.release();
-  }
 }
 
 /** `field=local|central`, repeatable. */

@@ -5,7 +5,6 @@ import { emailSchema, fullNameSchema } from '../schemas/auth';
 import { pageLimitSchema } from '../schemas/common';
 import type { ImportProblem } from '../schemas/user-csv';
 import { userRoleSchema, type UserDeletePreview } from '../schemas/users';
-import type { LongWork } from '../services/long-work';
 import { exportUsersCsv, importUsersCsv } from '../services/user-csv';
 import {
   createUser,
@@ -19,6 +18,7 @@ import {
 import { UserFacingError } from '../user-facing-error';
 import { parseWith, wholeNumber, type CliOutput } from './context';
 import { userByEmail } from './lookups';
+import { withInteractiveWork } from './interactive-work';
 import { inCliTransaction, withDatabase } from './open-database';
 import {
   asJson,
@@ -59,16 +59,6 @@ function userFilterOf(flags: UserFilterFlags): Omit<UserFilter, 'afterEmail'> {
     search: flags.search,
     role: flags.role,
     isActive: flags.active ? true : flags.inactive ? false : undefined,
-  };
-}
-
-/** Long work's progress, as lines on stderr (stdout stays the result). */
-function progressTo(output: CliOutput): LongWork {
-  return {
-    progress: (done, total, message) =>
-      output.err(
-        `${message ?? 'working'}: ${done.toLocaleString('en-US')}${total === undefined ? '' : ` of ${total.toLocaleString('en-US')}`}`,
-      ),
   };
 }
 
@@ -178,15 +168,20 @@ export function usersCommand(output: CliOutput): Command {
         command: Command,
       ) => {
         const csv = await readTextInput(file);
-        const result = await withDatabase(command, (db) =>
-          inCliTransaction(db, (transaction) =>
-            importUsersCsv(
-              db,
-              { csv, dryRun: flags.dryRun ?? false, skipExisting: flags.skipExisting ?? false },
-              transaction,
-              progressTo(output),
+        const result = await withInteractiveWork(
+          output,
+          (work) =>
+            withDatabase(command, (db) =>
+              inCliTransaction(db, (transaction) =>
+                importUsersCsv(
+                  db,
+                  { csv, dryRun: flags.dryRun ?? false, skipExisting: flags.skipExisting ?? false },
+                  transaction,
+                  work,
+                ),
+              ),
             ),
-          ),
+          { whenStopped: 'nothing was imported' },
         );
         if (flags.json) output.out(asJson(result));
         else for (const problem of result.problems) output.err(describeImportProblem(problem));
@@ -213,8 +208,11 @@ export function usersCommand(output: CliOutput): Command {
       .option('--out <file>', 'write the CSV to FILE instead of stdout')
       .option('--json', 'print {rows, file} (with --out) or {rows, csv} as JSON'),
   ).action(async (flags: UserFilterFlags & { out?: string; json?: boolean }, command: Command) => {
-    const { csv, rows } = await withDatabase(command, (db) =>
-      exportUsersCsv(db, userFilterOf(flags), undefined, progressTo(output)),
+    const { csv, rows } = await withInteractiveWork(
+      output,
+      (work) =>
+        withDatabase(command, (db) => exportUsersCsv(db, userFilterOf(flags), undefined, work)),
+      { whenStopped: 'nothing was written' },
     );
     if (flags.out !== undefined) {
       await fs.writeFile(flags.out, csv);

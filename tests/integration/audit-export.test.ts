@@ -199,12 +199,12 @@ describe('lms-admin audit export --out', () => {
     child.stderr.on('data', (chunk: Buffer) => {
       stderr += chunk.toString('utf8');
       // Interrupted once it has written a batch: the file is half done.
-      if (!isInterrupted && stderr.includes('exported ')) {
+      if (!isInterrupted && stderr.includes('exporting (')) {
         isInterrupted = child.kill('SIGINT');
       }
     });
     const exitCode = await new Promise<number | null>((resolve) => child.on('close', resolve));
-    expect(stderr, stderr).toContain(`Export stopped: ${out} was not written.`);
+    expect(stderr, stderr).toContain(`Stopped: ${out} was not written.`);
     expect(exitCode).not.toBe(0);
     expect(await fs.readdir(folder)).toEqual([]);
   }, 120_000);
