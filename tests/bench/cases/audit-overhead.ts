@@ -15,6 +15,8 @@ const BULK_ROWS = 100_000;
 const SINGLE_UPDATES = 2_000;
 /** How many records the generated history spreads over: the record timed has rows/this entries. */
 const HISTORY_RECORDS = 500_000;
+/** How many courses those records (lessons) belong to: a course's history has rows/this entries. */
+const HISTORY_COURSES = 5_000;
 
 /** A valid version-4 uuid made from a number, so generated rows name the same records every run. */
 const RECORD_ID_OF = (number: string): string =>
@@ -41,6 +43,9 @@ const SET_ACTOR = `SELECT set_config('lms.actor_id', gen_random_uuid()::text, tr
  *  - one record's timeline page (listAudit, newest first) among `historyRows` audit entries,
  *    generated with INSERT … SELECT generate_series. Baseline: the same page of the keyset
  *    without the record filter (the newest entries of everything), through the same service.
+ *  - one course's history page with its lessons (listAudit's courseId, migration 0007's index)
+ *    among the same entries, each lesson of one of HISTORY_COURSES courses. Baseline: the
+ *    record's timeline page above.
  * Each timed round starts after a VACUUM, so the table's dead rows don't pile up on one side.
  */
 export async function auditOverhead(
@@ -101,13 +106,16 @@ export async function auditOverhead(
         Math.round((SINGLE_UPDATES / ms) * 1000).toLocaleString('en-US');
 
       // The history: `historyRows` entries over HISTORY_RECORDS records of one table, in time
-      // order, as years of edits would leave it. The append-only trigger lets inserts through.
+      // order, as years of edits would leave it, each record a lesson of one of HISTORY_COURSES
+      // courses. The append-only trigger lets inserts through.
       await client.query(
         `INSERT INTO audit_log (table_name, record_id, action, before, after, changed_fields, source, txid, created_at)
          SELECT 'lessons', ${RECORD_ID_OF('g % ' + HISTORY_RECORDS)}, 'UPDATE',
-                jsonb_build_object('title', 'Lesson ' || g), jsonb_build_object('title', 'Lesson ' || g + 1),
+                jsonb_build_object('title', 'Lesson ' || g, 'course_id', lesson.course_id),
+                jsonb_build_object('title', 'Lesson ' || g + 1, 'course_id', lesson.course_id),
                 '{title}', 'sql', g, now() - interval '1 second' * (${historyRows} - g)
-         FROM generate_series(1, ${historyRows}) g`,
+         FROM generate_series(1, ${historyRows}) g
+         CROSS JOIN LATERAL (SELECT ${RECORD_ID_OF(`g % ${HISTORY_RECORDS} % ${HISTORY_COURSES}`)} AS course_id) lesson`,
       );
       await client.query('VACUUM ANALYZE audit_log');
       const { rows: counted } = await client.query<{ total: string }>(
@@ -117,15 +125,30 @@ export async function auditOverhead(
         await client.query<{ id: string }>(`SELECT ${RECORD_ID_OF('4242')}::text AS id`)
       ).rows[0]?.id;
       if (!recordId) throw new Error('no record id');
+      const recordTimeline = async (): Promise<void> => {
+        const page = await listAudit(db, { filter: { tableName: 'lessons', recordId } });
+        if (page.items.length === 0) throw new Error('the timeline is empty');
+      };
       const timeline = await compareMedians(
         samplings.timeline,
-        justRun(async () => {
-          const page = await listAudit(db, { filter: { tableName: 'lessons', recordId } });
-          if (page.items.length === 0) throw new Error('the timeline is empty');
-        }),
+        justRun(recordTimeline),
         justRun(async () => {
           await listAudit(db, {});
         }),
+      );
+      const courseId = (
+        await client.query<{ id: string }>(
+          `SELECT ${RECORD_ID_OF(`4242 % ${HISTORY_COURSES}`)}::text AS id`,
+        )
+      ).rows[0]?.id;
+      if (!courseId) throw new Error('no course id');
+      const courseHistory = await compareMedians(
+        samplings.timeline,
+        justRun(async () => {
+          const page = await listAudit(db, { filter: { courseId } });
+          if (page.items.length === 0) throw new Error("the course's history is empty");
+        }),
+        justRun(recordTimeline),
       );
 
       return [
@@ -146,6 +169,12 @@ export async function auditOverhead(
           unit: 'ms',
           ...timeline,
           goal: goals.reportOnly('the issue asks for the figure'),
+        },
+        {
+          name: `j. one course's history page with its lessons among ${Number(counted[0]?.total ?? 0).toLocaleString('en-US')} audit entries vs one record's timeline page`,
+          unit: 'ms',
+          ...courseHistory,
+          goal: goals.reportOnly("support's question: who changed this course or its parts"),
         },
       ];
     } finally {
