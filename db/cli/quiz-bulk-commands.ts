@@ -1,15 +1,28 @@
 import { Command } from 'commander';
 import { z } from 'zod';
-import { titleSchema } from '../schemas/common';
-import { replaceScopes, type BulkOperationInput, type BulkPreview } from '../schemas/quiz-bulk';
-import { applyBulkOperation, previewBulkOperation } from '../services/quiz-bulk-apply';
+import { idSchema, titleSchema } from '../schemas/common';
+import {
+  recentBulkOperationsInputSchema,
+  replaceScopes,
+  type BulkOperationInput,
+  type BulkOperationRecord,
+  type BulkPreview,
+} from '../schemas/quiz-bulk';
+import { describeBulkRecord } from '../schemas/quiz-bulk-description';
+import {
+  applyBulkOperation,
+  previewBulkOperation,
+  undoBulkOperation,
+} from '../services/quiz-bulk-apply';
+import { recentBulkOperations } from '../services/quiz-bulk-history';
 import { searchQuestions } from '../services/quiz-bulk-search';
 import { ServiceError } from '../services/service-error';
-import { parseWith, type CliOutput } from './context';
+import { parseWith, wholeNumber, type CliOutput } from './context';
 import { slugArgument } from './courses-commands';
 import { courseBySlug } from './lookups';
+import { withInteractiveWork } from './interactive-work';
 import { inCliTransaction, withDatabase } from './open-database';
-import { asJson, count } from './terminal';
+import { asJson, count, formatColumns } from './terminal';
 
 /** The most questions one search page gives: reading a course takes the fewest queries. */
 const SEARCH_PAGE = 500;
@@ -20,6 +33,12 @@ const scopesOption = parseWith(
     .transform((text) => text.split(',').map((scope) => scope.trim()))
     .pipe(z.array(z.enum(replaceScopes)).min(1)),
 );
+
+/** Why a listed operation can no longer be undone. */
+const CANNOT_UNDO: Record<NonNullable<BulkOperationRecord['blockedBy']>, string> = {
+  undone: 'undone already',
+  changed: 'a quiz was edited since',
+};
 
 /** A changed field as one line: `Quiz › q3 text: "teh" → "the"`. */
 function describeChanges(preview: BulkPreview): string[] {
@@ -32,8 +51,9 @@ function describeChanges(preview: BulkPreview): string[] {
 }
 
 /**
- * Adds `replace` to `lms-admin quizzes`: find and replace across a course's questions, with the
- * same preview, validation and one-transaction apply as the app's question bank.
+ * Adds `replace`, `operations` and `undo` to `lms-admin quizzes`: find and replace across a
+ * course's questions, with the same preview, validation and one-transaction apply as the app's
+ * question bank, and the same undo.
  */
 export function withQuizBulkCommands(quizzes: Command, output: CliOutput): Command {
   quizzes
@@ -134,9 +154,80 @@ export function withQuizBulkCommands(quizzes: Command, output: CliOutput): Comma
         const changed = count(preview.changes.length, 'question');
         const quizzes = count(preview.quizCount, 'quiz', 'quizzes');
         if (preview.changes.length === 0) output.out('Nothing matches: nothing was changed.');
-        else if (applied) output.out(`Replaced in ${changed} of ${quizzes}.`);
-        else output.out(`Dry run: ${changed} of ${quizzes} would change; nothing was written.`);
+        else if (applied) {
+          output.out(`Replaced in ${changed} of ${quizzes}.`);
+          if (applied.operationId !== null) {
+            output.out(`To undo: lms-admin quizzes undo ${applied.operationId}`);
+          }
+        } else output.out(`Dry run: ${changed} of ${quizzes} would change; nothing was written.`);
       },
     );
+
+  quizzes
+    .command('operations')
+    .description(
+      'list the latest bulk operations made from the CLI (newest first), each with whether it can still be undone',
+    )
+    .option(
+      '--limit <n>',
+      'how many (1–50)',
+      parseWith(wholeNumber(1).pipe(recentBulkOperationsInputSchema.shape.limit.unwrap())),
+      10,
+    )
+    .option('--json', 'print them as JSON')
+    .action(async (flags: { limit: number; json?: boolean }, command: Command) => {
+      const { items } = await withDatabase(command, (db) =>
+        recentBulkOperations(db, null, { limit: flags.limit }),
+      );
+      if (flags.json) {
+        output.out(asJson(items));
+        return;
+      }
+      if (items.length === 0) {
+        output.out('No bulk operations were made from the CLI yet.');
+        return;
+      }
+      const rows = items.map((item) => [
+        item.id,
+        item.createdAt.toISOString(),
+        describeBulkRecord(item),
+        `${count(item.questionCount, 'question')} in ${count(item.quizCount, 'quiz', 'quizzes')}`,
+        item.blockedBy === null ? 'can be undone' : CANNOT_UNDO[item.blockedBy],
+      ]);
+      for (const line of formatColumns([['ID', 'WHEN', 'WHAT', 'SIZE', 'UNDO'], ...rows])) {
+        output.out(line);
+      }
+    });
+
+  quizzes
+    .command('undo')
+    .description(
+      "undo a bulk operation (an undo's id redoes it) in one transaction, if every quiz it wrote is still as it left it; else nothing changes and the quizzes edited since are listed",
+    )
+    .argument(
+      '<operation-id>',
+      'from `quizzes operations`, or printed by `quizzes replace`',
+      parseWith(idSchema),
+    )
+    .option('--json', 'print the quizzes written as JSON')
+    .action(async (operationId: string, flags: { json?: boolean }, command: Command) => {
+      const result = await withInteractiveWork(output, (work) =>
+        withDatabase(command, (db) =>
+          inCliTransaction(db, (transaction) =>
+            undoBulkOperation(db, { operationId }, {}, transaction, work),
+          ),
+        ),
+      );
+      if (flags.json) {
+        output.out(asJson(result));
+        return;
+      }
+      output.out(
+        `Undone: ${count(result.changedQuestionCount, 'question')} in ${count(result.quizzes.length, 'quiz', 'quizzes')} restored.`,
+      );
+      if (result.operationId !== null) {
+        output.out(`To redo: lms-admin quizzes undo ${result.operationId}`);
+      }
+    });
   return quizzes;
 }

@@ -1,44 +1,10 @@
 import { Badge, Button, Group, List, Stack, Text, Title } from '@mantine/core';
-import type { BulkOperation, BulkOperationRecord } from '../hooks/use-question-bank';
+import { describeBulkRecord } from '../../db/schemas/quiz-bulk-description';
+import type { BulkOperationRecord } from '../hooks/use-question-bank';
 import { counted, formatDateTime } from '../format';
 import { ErrorAlert } from './error-alert';
 import { LongCallProgress } from './long-call-progress';
 import type { ApiProgress } from '../../electron/api/contract';
-
-/** An operation in a few words, as a person would name it. */
-export function describeBulkOperation(operation: BulkOperation): string {
-  switch (operation.kind) {
-    case 'replace':
-      return `Replace “${operation.find}” with “${operation.replaceWith}”${operation.isRegex ? ' (regular expression)' : ''}`;
-    case 'setPoints':
-      return `Set points to ${operation.points}`;
-    case 'setFeedback':
-      if (operation.mode === 'append') return 'Append feedback';
-      return operation.feedback === '' ? 'Remove feedback' : 'Set feedback';
-    case 'addTags':
-      return `Add tags ${operation.tags.join(', ')}`;
-    case 'removeTags':
-      return `Remove tags ${operation.tags.join(', ')}`;
-    case 'setShuffle':
-      return operation.shuffle ? 'Turn shuffle on' : 'Turn shuffle off';
-    case 'setPublished':
-      return operation.isPublished ? 'Publish quizzes' : 'Unpublish quizzes';
-    case 'moveTo':
-      return 'Move to another quiz';
-    case 'copyTo':
-      return 'Copy to a quiz';
-    case 'delete':
-      return 'Delete questions';
-  }
-}
-
-/** A recorded operation's name, saying whether it undid or redid another. */
-export function describeRecord(record: Pick<BulkOperationRecord, 'action' | 'operation'>): string {
-  const what = describeBulkOperation(record.operation);
-  if (record.action === 'undo') return `Undo of: ${what}`;
-  if (record.action === 'redo') return `Redo of: ${what}`;
-  return what;
-}
 
 const BLOCKED_BY: Record<NonNullable<BulkOperationRecord['blockedBy']>, string> = {
   undone: 'Undone',
@@ -83,7 +49,7 @@ export function RecentBulkOperations({
       {undoError !== null && <ErrorAlert title="Nothing was undone" error={undoError} />}
       <List listStyleType="none" spacing="xs" size="sm">
         {operations?.map((record) => {
-          const name = describeRecord(record);
+          const name = describeBulkRecord(record);
           return (
             <List.Item key={record.id}>
               <Stack gap={2}>

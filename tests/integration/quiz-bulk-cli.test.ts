@@ -82,3 +82,73 @@ describe('lms-admin quizzes replace', () => {
     expect(await texts()).toEqual(['Do we receive mail?', 'Is teh sky blue?']);
   });
 });
+
+/** The id `quizzes replace` prints for undoing what it wrote. */
+const undoIdOf = (stdout: string): string => {
+  const id = /To undo: lms-admin quizzes undo (\S+)/.exec(stdout)?.[1];
+  if (id === undefined) throw new Error(`no undo line in: ${stdout}`);
+  return id;
+};
+const quizzes = (...args: string[]) => runCli(['--database-url', database.url, 'quizzes', ...args]);
+
+describe('lms-admin quizzes operations and undo', () => {
+  it('undoes a replace in one step, lists it as undone, and redoes it from the undo', async () => {
+    const before = await texts();
+    const replaced = await replace('--find', 'teh', '--with', 'the');
+    expect(replaced.exitCode, replaced.stderr).toBe(0);
+    const operationId = undoIdOf(replaced.stdout);
+    expect(await texts()).toContain('Is the sky blue?');
+
+    const listed = await quizzes('operations');
+    expect(listed.exitCode, listed.stderr).toBe(0);
+    const line = listed.stdout.split('\n').find((row) => row.startsWith(operationId));
+    expect(line).toMatch(/Replace “teh” with “the”.*1 question in 1 quiz.*can be undone/);
+
+    const undone = await quizzes('undo', operationId);
+    expect(undone.exitCode, undone.stderr).toBe(0);
+    expect(undone.stdout).toContain('Undone: 1 question in 1 quiz restored.');
+    expect(await texts()).toEqual(before);
+
+    const afterUndo = await quizzes('operations', '--json');
+    const items = JSON.parse(afterUndo.stdout) as {
+      id: string;
+      action: string;
+      blockedBy: string | null;
+    }[];
+    expect(items.find((item) => item.id === operationId)?.blockedBy).toBe('undone');
+    const undoRecord = items[0];
+    expect(undoRecord).toMatchObject({ action: 'undo', blockedBy: null });
+
+    const redone = await quizzes('undo', undoRecord?.id ?? '');
+    expect(redone.exitCode, redone.stderr).toBe(0);
+    expect(await texts()).toContain('Is the sky blue?');
+  });
+
+  it('refuses to undo over a later edit of the quiz, naming it, and changes nothing', async () => {
+    const replaced = await replace('--find', 'sky', '--with', 'sea');
+    expect(replaced.exitCode, replaced.stderr).toBe(0);
+    const operationId = undoIdOf(replaced.stdout);
+    await db.select(`UPDATE quizzes SET title = 'Spelling test' WHERE id = $1`, [quizId]);
+    const textsBefore = await texts();
+
+    const refused = await quizzes('undo', operationId);
+    expect(refused.exitCode).toBe(1);
+    expect(refused.stderr).toMatch(
+      /Nothing was undone: a quiz was edited or deleted after the operation \("Spelling test"\)/,
+    );
+    expect(await texts()).toEqual(textsBefore);
+    const listed = await quizzes('operations');
+    expect(listed.stdout.split('\n').find((row) => row.startsWith(operationId))).toMatch(
+      /a quiz was edited since$/,
+    );
+  });
+
+  it('names a bad or unknown operation id in one line', async () => {
+    const malformed = await quizzes('undo', 'last');
+    expect(malformed.exitCode).not.toBe(0);
+    expect(malformed.stderr).toMatch(/operation-id/);
+    const unknown = await quizzes('undo', '00000000-0000-4000-8000-000000000000');
+    expect(unknown.exitCode).toBe(1);
+    expect(unknown.stderr).toMatch(/^Error: No bulk operation "0{8}-.*" is recorded/);
+  });
+});
