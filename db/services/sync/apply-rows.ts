@@ -1,7 +1,11 @@
 import type pg from 'pg';
+import { chunkLines, copyInto, copyLine } from '../../copy-rows';
 import {
+  ANALYZE_STAGED_ROWS,
+  PREPARE_STAGED_ROWS,
   readImages,
   rowStatements,
+  STAGED_ROWS,
   SYNCED_TABLES,
   tableRank,
   type RowImage,
@@ -197,6 +201,18 @@ function* runsOf(operations: readonly RowOperation[]): Generator<RowOperation[]>
   if (run.length > 0) yield run;
 }
 
+/** The run's rows as COPY lines of `STAGED_ROWS`: id, expected version, image. */
+function* stagedLines(run: readonly RowOperation[]): Generator<string> {
+  for (const op of run) {
+    yield copyLine([
+      op.id,
+      op.kind === 'insert' ? null : String(op.expectedVersion),
+      op.kind === 'delete' ? null : JSON.stringify(op.row),
+    ]);
+  }
+}
+
+/** Stages `run` (operations of one kind on one table) and applies it in one statement; the ids it touched. */
 async function runStatement(
   client: pg.ClientBase,
   statements: TableStatements,
@@ -204,23 +220,17 @@ async function runStatement(
 ): Promise<Set<string>> {
   const first = run[0];
   if (!first) return new Set();
+  await client.query(PREPARE_STAGED_ROWS);
+  await copyInto(
+    client,
+    `COPY ${STAGED_ROWS} (id, version, image) FROM STDIN`,
+    chunkLines(stagedLines(run), Number.POSITIVE_INFINITY, () => undefined),
+  );
+  await client.query(ANALYZE_STAGED_ROWS);
   const sql = statements.of(first.table);
-  const expected = (op: RowOperation) =>
-    op.kind === 'insert' ? null : { id: op.id, version: op.expectedVersion };
-  const images = run.flatMap((op) => (op.kind === 'delete' ? [] : [op.row]));
-  const result =
-    first.kind === 'insert'
-      ? await client.query<{ id: string }>(sql.insert, [JSON.stringify(images)])
-      : first.kind === 'update'
-        ? await client.query<{ id: string }>(sql.update, [
-            JSON.stringify(images),
-            JSON.stringify(run.map(expected)),
-            run.map((op) => op.id),
-          ])
-        : await client.query<{ id: string }>(sql.delete, [
-            JSON.stringify(run.map(expected)),
-            run.map((op) => op.id),
-          ]);
+  const result = await client.query<{ id: string }>(
+    first.kind === 'insert' ? sql.insert : first.kind === 'update' ? sql.update : sql.delete,
+  );
   return new Set(result.rows.map((row) => row.id));
 }
 

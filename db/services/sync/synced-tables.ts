@@ -44,19 +44,48 @@ export function columnList(columns: readonly string[], prefix = ''): string {
 }
 
 /**
- * The statements that apply row images to one table, each set-based over a JSON array
- * parameter, each returning the ids it touched. Updates and deletes apply only to rows still at
- * the expected version, so a row changed meanwhile is left alone and reported by its absence.
- * The ids go in again as an array: the planner can't tell how many rows a JSON function yields
- * (it guesses 100) and may then scan the whole table once per row; `id = ANY(array)` it sizes
- * right and looks up by the primary key.
+ * The temporary table a run of operations is loaded into (by COPY, then ANALYZE) before one
+ * statement applies it: `id`, the expected `version` (null for an insert) and the row `image`
+ * (null for a delete). One per session, emptied at each commit.
+ */
+export const STAGED_ROWS = 'sync_staged_rows';
+
+/**
+ * Makes `STAGED_ROWS` exist and empty in the caller's transaction. Without a notice when it is
+ * there already, as `IF NOT EXISTS` would send: it may have gone with a rolled-back savepoint.
+ */
+export const PREPARE_STAGED_ROWS = `DO $$ BEGIN
+    IF to_regclass('pg_temp.${STAGED_ROWS}') IS NULL THEN
+      CREATE TEMPORARY TABLE ${STAGED_ROWS} (id uuid NOT NULL, version integer, image jsonb)
+        ON COMMIT DELETE ROWS;
+    END IF;
+  END $$;
+  TRUNCATE ${STAGED_ROWS}`;
+
+/**
+ * Statistics of the staged run, so the planner knows how many rows there are and that their ids
+ * are distinct (the join with the table is sized right). Only the join columns: the images are
+ * wide and not compared.
+ */
+export const ANALYZE_STAGED_ROWS = `ANALYZE ${STAGED_ROWS} (id, version)`;
+
+/**
+ * The statements that apply the staged rows (`STAGED_ROWS`) to one table, each returning the ids
+ * it touched. Updates and deletes apply only to rows still at the expected version, so a row
+ * changed meanwhile is left alone and reported by its absence.
+ *
+ * The rows come from an analyzed table, not from a JSON parameter: the planner can't tell how
+ * many rows a JSON function yields (it guesses 100), so a page of 5,000 was estimated at one row
+ * after the joins, and a nested loop that rescans one function's 5,000 rows for each of the
+ * other's (25M comparisons, seconds per page) looked as cheap as a hash join. Which of the two it
+ * took flipped with the table's statistics as it bloated over a run; with real counts it doesn't.
  */
 export interface RowStatements {
-  /** $1: row images. Inserts the ones whose id is new. */
+  /** Inserts the staged images whose id is new. */
   insert: string;
-  /** $1: row images, $2: [{id, version}] expected, $3: their ids. */
+  /** Updates to the staged images the rows still at the staged version. */
   update: string;
-  /** $1: [{id, version}] expected, $2: their ids. */
+  /** Deletes the rows still at the staged version. */
   delete: string;
   /** $1: ids. The rows as images. */
   select: string;
@@ -66,17 +95,17 @@ export interface RowStatements {
 
 export function rowStatements(table: SyncedTable, columns: readonly string[]): RowStatements {
   const settable = columns.filter((column) => column !== 'id');
+  const staged = `${STAGED_ROWS} s CROSS JOIN LATERAL jsonb_populate_record(NULL::${table}, s.image) r`;
   return {
     insert: `INSERT INTO ${table} (${columnList(columns)})
-               SELECT ${columnList(columns)} FROM jsonb_populate_recordset(NULL::${table}, $1::jsonb)
+               SELECT ${columnList(columns, 'r.')} FROM ${staged}
              ON CONFLICT (id) DO NOTHING RETURNING id`,
-    update: `UPDATE ${table} t SET (${columnList(settable)}) = (${columnList(settable, 's.')})
-               FROM jsonb_populate_recordset(NULL::${table}, $1::jsonb) s
-               JOIN jsonb_to_recordset($2::jsonb) AS e(id uuid, version integer) ON e.id = s.id
-              WHERE t.id = ANY($3::uuid[]) AND t.id = s.id AND t.version = e.version
+    update: `UPDATE ${table} t SET (${columnList(settable)}) = (${columnList(settable, 'r.')})
+               FROM ${staged}
+              WHERE t.id = s.id AND r.id = s.id AND t.version = s.version
              RETURNING t.id`,
-    delete: `DELETE FROM ${table} t USING jsonb_to_recordset($1::jsonb) AS e(id uuid, version integer)
-              WHERE t.id = ANY($2::uuid[]) AND t.id = e.id AND t.version = e.version RETURNING t.id`,
+    delete: `DELETE FROM ${table} t USING ${STAGED_ROWS} s
+              WHERE t.id = s.id AND t.version = s.version RETURNING t.id`,
     select: `SELECT to_jsonb(t) AS image FROM ${table} t WHERE t.id = ANY($1::uuid[])`,
     selectForUpdate: `SELECT to_jsonb(t) AS image FROM ${table} t WHERE t.id = ANY($1::uuid[]) FOR UPDATE`,
   };
