@@ -20,21 +20,22 @@ interface RecordHistoryProps {
   noun: string;
   /** Admins may revert and undelete; support staff only read. */
   canRevert: boolean;
-  /** A staff record: also offer the changes this person made, anywhere. */
-  isActor?: boolean;
-  /** A course: also offer its history with its lessons, quizzes and enrollments. */
-  isCourse?: boolean;
+  /**
+   * A second scope to offer beside the record's own changes: for a staff record the changes the
+   * person made anywhere, for a course the course with its lessons, quizzes and enrollments.
+   */
+  otherScope?: Exclude<HistoryScope, 'record'>;
 }
 
-/** The scopes a record's tab offers beside its own changes (none: no choice is shown). */
-function scopeChoices(noun: string, isActor: boolean, isCourse: boolean) {
-  if (isActor) {
+/** The scopes a record's tab offers (none: no choice is shown). */
+function scopeChoices(noun: string, otherScope: RecordHistoryProps['otherScope']) {
+  if (otherScope === 'actor') {
     return [
       { value: 'record', label: `Changes to this ${noun}` },
       { value: 'actor', label: `Changes this ${noun} made` },
     ];
   }
-  if (isCourse) {
+  if (otherScope === 'course') {
     return [
       { value: 'record', label: `This ${noun}` },
       { value: 'course', label: 'Course and its lessons, quizzes and enrollments' },
@@ -67,12 +68,11 @@ export function RecordHistory({
   recordId,
   noun,
   canRevert,
-  isActor = false,
-  isCourse = false,
+  otherScope,
 }: RecordHistoryProps) {
   const search = useAuditSearch();
   const [scope, setScope] = useState<HistoryScope>('record');
-  const choices = scopeChoices(noun, isActor, isCourse);
+  const choices = scopeChoices(noun, otherScope);
   const filter: AuditFilter = { ...filterOf(scope, table, recordId), ...search.filter };
   return (
     <Stack gap="md">

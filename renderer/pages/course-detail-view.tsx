@@ -153,7 +153,7 @@ export function CourseDetailView({
             table="courses"
             recordId={data.id}
             noun="course"
-            isCourse
+            otherScope="course"
             canRevert={!isReadOnly && user.role === 'admin'}
           />
         </Tabs.Panel>

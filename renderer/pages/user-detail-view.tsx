@@ -312,7 +312,7 @@ export function UserDetailView({ userId, tab, isReadOnly, role }: UserDetailView
                 recordId={userId}
                 noun="user"
                 canRevert={!isReadOnly && role === 'admin'}
-                isActor={user.data.role !== 'student'}
+                otherScope={user.data.role === 'student' ? undefined : 'actor'}
               />
             </Tabs.Panel>
           </Tabs>
