@@ -108,6 +108,7 @@ function entryColumns(entry: AuditEntry): string[] {
     `#${entry.seq}`,
     entry.createdAt.toISOString(),
     `${entry.action} ${entry.tableName} ${entry.recordId}`,
+    entry.recordLabel ?? '',
     (entry.changedFields ?? []).join(', '),
     describeActor(entry),
     entry.actorIp ?? '',

@@ -239,6 +239,13 @@ describe('lms-admin audit timeline --course', () => {
     expect(page.items.some((entry) => entry.recordId === world.course.id)).toBe(true);
   });
 
+  it("names each change's record in its text listing", async () => {
+    const result = await audit('timeline', '--course', world.course.slug, '--limit', '1');
+    expect(result.exitCode).toBe(0);
+    expect(result.stdout).toContain(`UPDATE lessons ${world.lesson.id}`);
+    expect(result.stdout).toContain('Edited in psql');
+  });
+
   it('names a slug no course has', async () => {
     const result = await audit('timeline', '--course', 'no-such-course');
     expect(result.exitCode).toBe(1);
