@@ -20,10 +20,11 @@ import {
 } from '../services/sync/remembered-password';
 import { resolveConflict } from '../services/sync/resolve';
 import { getSyncStatus } from '../services/sync/status';
+import { unlinkFromCentral } from '../services/sync/unlink';
 import { parseWith, type CliOutput } from './context';
 import { withInteractiveWork } from './interactive-work';
 import { inCliTransaction, withDatabase } from './open-database';
-import { asJson, count, formatColumns, readPasswordFromStdin } from './terminal';
+import { asJson, confirm, count, formatColumns, readPasswordFromStdin } from './terminal';
 
 interface CentralFlags {
   centralUrl?: string;
@@ -187,6 +188,24 @@ export function syncCommand(output: CliOutput): Command {
           output.out('The password is remembered, encrypted (lms-admin sync forget-password).');
       },
     );
+
+  sync
+    .command('unlink')
+    .description(
+      'stop syncing this database with its central server: every record stays here, the remembered password is forgotten (refused while changes wait to be pushed or conflicts are open)',
+    )
+    .option('--yes', "don't ask for confirmation (needed when stdin is not a terminal)")
+    .option('--json', 'print machine-readable JSON')
+    .action(async (flags: { yes?: boolean; json?: boolean }, command: Command) => {
+      const result = await withDatabase(command, async (db) => {
+        await confirm('unlink this database from its central server', { isConfirmed: flags.yes });
+        return unlinkFromCentral(db);
+      });
+      if (flags.json) return output.out(asJson(result));
+      output.out(
+        `Unlinked from ${result.centralName}: every record stays here${result.wasPasswordRemembered ? ', and the remembered password is forgotten' : ''}. Link again with lms-admin sync link URL.`,
+      );
+    });
 
   sync
     .command('remember-password')

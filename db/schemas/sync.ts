@@ -41,6 +41,15 @@ export const syncRememberPasswordInputSchema = z
   .object({ password: z.string().min(1, { message: 'enter the password' }).max(1000) })
   .strict();
 
+/** What unlinking ended: the link to this server, and its remembered password if there was one. */
+export const syncUnlinkResultSchema = z.object({
+  centralUrl: z.string(),
+  /** `user@host:port/database`, for messages. */
+  centralName: z.string(),
+  wasPasswordRemembered: z.boolean(),
+});
+export type SyncUnlinkResult = z.infer<typeof syncUnlinkResultSchema>;
+
 export const syncForgetPasswordResultSchema = z.object({
   /** Whether a password was remembered (and is now forgotten). */
   wasRemembered: z.boolean(),

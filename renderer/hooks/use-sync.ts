@@ -127,6 +127,21 @@ export function useRememberPassword() {
   });
 }
 
+/** Ends the link; the records stay (refused while anything waits to be pushed or resolved). */
+export function useSyncUnlink() {
+  const refresh = useRefreshSync();
+  return useMutation({
+    mutationFn: () => request('sync.unlink', {}),
+    onSuccess: (result) => {
+      refresh();
+      notifications.show({
+        title: 'Unlinked',
+        message: `This database no longer syncs with ${result.centralName}; every record stays here.`,
+      });
+    },
+  });
+}
+
 /** Forgets the remembered central password (and the one typed this session). */
 export function useForgetPassword() {
   const refresh = useRefreshSync();

@@ -15,6 +15,7 @@ import {
   Title,
 } from '@mantine/core';
 import { useState, type FormEvent } from 'react';
+import { ConfirmDeleteModal } from '../components/confirm-delete-modal';
 import { EmptyState } from '../components/empty-state';
 import { ErrorAlert } from '../components/error-alert';
 import { LongCallProgress } from '../components/long-call-progress';
@@ -30,6 +31,7 @@ import {
   useSyncLinkPreview,
   useSyncRun,
   useSyncStatus,
+  useSyncUnlink,
   type SyncConflict,
   type SyncLinkResult,
   type SyncStatus,
@@ -191,6 +193,40 @@ function SyncRunControl({ direction, password }: { direction: 'push' | 'pull'; p
   );
 }
 
+/** Unlink…, with a confirmation that says what goes (the link, the remembered password) and what stays. */
+function UnlinkControl({ status }: { status: SyncStatus }) {
+  const [isOpen, setIsOpen] = useState(false);
+  const unlink = useSyncUnlink();
+  const close = () => {
+    setIsOpen(false);
+    unlink.reset();
+  };
+  return (
+    <>
+      <Button variant="default" color="red" onClick={() => setIsOpen(true)}>
+        Unlink…
+      </Button>
+      <ConfirmDeleteModal
+        opened={isOpen}
+        title="Unlink from the central server?"
+        onClose={close}
+        preview={{ isError: false, error: null, refetch: () => undefined }}
+        intro={`This database stops syncing with ${status.centralUrl ?? 'its central server'}. It removes:`}
+        removes={[
+          'the link (push, pull and the online check stop)',
+          ...(status.isPasswordRemembered ? ['the remembered central password'] : []),
+          'nothing else: every record stays here, and linking again later merges',
+        ]}
+        deleteError={unlink.error ? { title: 'Not unlinked', error: unlink.error } : null}
+        isDeleting={unlink.isPending}
+        keepLabel="Stay linked"
+        deleteLabel="Unlink"
+        onConfirm={() => unlink.mutate(undefined, { onSuccess: () => setIsOpen(false) })}
+      />
+    </>
+  );
+}
+
 function StatusPanel({ status }: { status: SyncStatus }) {
   const [password, setPassword] = useState('');
   const remember = useRememberPassword();
@@ -250,6 +286,7 @@ function StatusPanel({ status }: { status: SyncStatus }) {
         <Group align="flex-start">
           <SyncRunControl direction="push" password={password} />
           <SyncRunControl direction="pull" password={password} />
+          <UnlinkControl status={status} />
         </Group>
       </Stack>
     </Paper>

@@ -64,8 +64,13 @@ describe.skipIf(!launch.browser)('the Sync page with more conflicts than a page 
       .waitFor();
     expect(await cards().count()).toBe(COLLIDING_USERS);
     await page.getByRole('button', { name: 'Load more conflicts' }).waitFor({ state: 'detached' });
-    await app.checkpoint('sync-conflict-pages');
   });
+
+  it('passes the accessibility scan with every conflict on screen', async () => {
+    // A test of its own, with more time: axe over 30 conflict tables takes 15–30 s on a busy machine.
+    await app.checkpoint('sync-conflict-pages');
+    expect(app.accessibilityProblems).toEqual([]);
+  }, 150_000);
 
   it('resolves a conflict from the second page, and the count goes down', async () => {
     const page = app.page;
@@ -77,6 +82,5 @@ describe.skipIf(!launch.browser)('the Sync page with more conflicts than a page 
       )
       .waitFor();
     expect(app.problems).toEqual([]);
-    expect(app.accessibilityProblems).toEqual([]);
   });
 });

@@ -98,6 +98,29 @@ describe.skipIf(!launch.browser)('a central password remembered when linking', (
     expect(
       await queryValue(harness.db, `SELECT central_password_sealed AS value FROM sync_link`),
     ).toBeNull();
+  });
+
+  it('unlinks only once nothing waits to be pushed, keeping every record', async () => {
+    const page = app.page;
+    await page.getByRole('button', { name: 'Unlink…' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Unlink from the central server?' });
+    await dialog.getByText(/every record stays here/).waitFor();
+    await dialog.getByRole('button', { name: 'Unlink', exact: true }).click();
+    // The admin signed in here is a record the central server hasn't got yet.
+    await dialog.getByText(/1 changed record\(s\) to push/).waitFor();
+    await dialog.getByRole('button', { name: 'Stay linked' }).click();
+    await dialog.waitFor({ state: 'detached' });
+    await app
+      .passwordField('Central server password')
+      .fill(decodeURIComponent(new URL(centralDatabase.url).password));
+    await page.getByRole('button', { name: 'Push local changes' }).click();
+    await page.getByText(/^1 record\(s\) sent; no conflicts\.$/).waitFor();
+    await page.getByRole('button', { name: 'Unlink…' }).click();
+    await dialog.getByRole('button', { name: 'Unlink', exact: true }).click();
+    await page.getByRole('heading', { name: 'Link to a central server' }).waitFor();
+    expect(await queryValue<number>(harness.db, `SELECT count(*)::int AS value FROM users`)).toBe(
+      2,
+    );
     expect(app.problems).toEqual([]);
     expect(app.accessibilityProblems).toEqual([]);
   });

@@ -62,6 +62,7 @@ const answerWhenAllowed: Partial<Record<Channel, ErrorCode>> = {
   'sync.linkPreview': 'UNAVAILABLE',
   'sync.push': 'NOT_FOUND',
   'sync.pull': 'NOT_FOUND',
+  'sync.unlink': 'NOT_FOUND',
   'sync.rememberPassword': 'NOT_FOUND',
   'sync.forgetPassword': 'NOT_FOUND',
   'sync.resolve': 'NOT_FOUND',

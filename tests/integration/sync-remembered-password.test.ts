@@ -233,6 +233,53 @@ describe('remembering the central password when linking', () => {
   });
 });
 
+describe('sync.unlink', () => {
+  it('is refused while a change waits to be pushed; once pushed it unlinks, forgetting the password, and linking again merges', async () => {
+    await setCentralPassword(FIRST_PASSWORD);
+    const api = await createApiHarness();
+    try {
+      const { sessionId } = await api.signedIn('admin');
+      await callOk(
+        api,
+        'sync.link',
+        { url: centralUrl, password: FIRST_PASSWORD, rememberPassword: true },
+        sessionId,
+      );
+      const refused = await api.call('sync.unlink', {}, sessionId);
+      expect(refused).toMatchObject({ ok: false, error: { code: 'CONFLICT' } });
+      if (refused.ok) throw new Error('unreachable');
+      // The admin signed in here is a record the central server lacks.
+      expect(refused.error.message).toMatch(/1 changed record\(s\) to push.*Nothing was changed/);
+      expect(await queryValue<number>(api.db, `SELECT count(*)::int AS value FROM sync_link`)).toBe(
+        1,
+      );
+      await callOk(api, 'sync.push', {}, sessionId);
+      const unlinked = await callOk(api, 'sync.unlink', {}, sessionId);
+      expect(unlinked).toMatchObject({ wasPasswordRemembered: true });
+      expect(await queryValue<number>(api.db, `SELECT count(*)::int AS value FROM sync_link`)).toBe(
+        0,
+      );
+      const status = await callOk(api, 'sync.status', { checkOnline: false }, sessionId);
+      expect(status).toMatchObject({ isLinked: false, isPasswordRemembered: false });
+      const relinked = await callOk(
+        api,
+        'sync.link',
+        { url: centralUrl, password: FIRST_PASSWORD },
+        sessionId,
+      );
+      expect(relinked).toMatchObject({ isMerge: true, localToPush: 0 });
+      expect(relinked.conflicts).toEqual({
+        collisions: 0,
+        changedOnBoth: 0,
+        deletedOnOneSide: 0,
+        waiting: 0,
+      });
+    } finally {
+      await api.close();
+    }
+  });
+});
+
 describe('lms-admin sync with a remembered password', () => {
   it('links with --remember-password, then status, push and forget-password work without it', async (test) => {
     await setCentralPassword(FIRST_PASSWORD);
@@ -262,6 +309,9 @@ describe('lms-admin sync with a remembered password', () => {
       const after = await runCli(['sync', 'status'], env);
       expect(after.stdout).toMatch(/offline: .*asks for a password/);
       expect(after.stdout).toContain('Password: not remembered');
+      const unlinked = await runCli(['sync', 'unlink', '--yes'], env);
+      expect(unlinked).toMatchObject({ exitCode: 0 });
+      expect(unlinked.stdout).toMatch(/^Unlinked from .*every record stays here/);
     } finally {
       await local.drop();
     }

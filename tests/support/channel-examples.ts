@@ -264,6 +264,7 @@ export const channelExamples: ChannelExamples = {
   // The test database is no working copy: push and pull say it must be linked first.
   'sync.push': () => ({}),
   'sync.pull': () => ({}),
+  'sync.unlink': () => ({}),
   'sync.rememberPassword': () => ({ password: 'central secret' }),
   'sync.forgetPassword': () => ({}),
   'sync.conflicts': () => ({}),

@@ -1,7 +1,33 @@
+import type pg from 'pg';
 import type { Database } from '../../connection';
 import type { SyncStatus } from '../../schemas/sync';
 import { connectCentral, type CentralTarget } from './central-connection';
-import { findLink, readUnpushedRecords } from './replica-state';
+import { findLink, readUnpushedRecords, type ReplicaLink } from './replica-state';
+
+/** What a working copy still owes its central server: changes to push, interrupted batches, open conflicts. */
+export interface SyncBacklog {
+  /** Local records changed since the last push (records, not edits), not held by a conflict. */
+  pendingChanges: number;
+  unfinishedBatches: number;
+  openConflicts: number;
+}
+
+/** The backlog of a linked database, in the caller's transaction. */
+export async function readSyncBacklog(
+  local: pg.ClientBase,
+  link: ReplicaLink,
+): Promise<SyncBacklog> {
+  const pending = await readUnpushedRecords(local, link.pushed, { skipOpenConflicts: true });
+  const { rows } = await local.query<{ batches: number; conflicts: number }>(
+    `SELECT (SELECT count(*) FROM sync_outbox)::int AS batches,
+            (SELECT count(*) FROM sync_conflicts WHERE resolved_at IS NULL)::int AS conflicts`,
+  );
+  return {
+    pendingChanges: pending.length,
+    unfinishedBatches: rows[0]?.batches ?? 0,
+    openConflicts: rows[0]?.conflicts ?? 0,
+  };
+}
 
 /** How long the status check waits for the central server before calling it offline. */
 const ONLINE_CHECK_TIMEOUT_MS = 3_000;
@@ -32,11 +58,7 @@ export async function getSyncStatus(
         isPasswordRemembered: false,
       };
     }
-    const pending = await readUnpushedRecords(local, link.pushed, { skipOpenConflicts: true });
-    const { rows } = await local.query<{ batches: number; conflicts: number }>(
-      `SELECT (SELECT count(*) FROM sync_outbox)::int AS batches,
-              (SELECT count(*) FROM sync_conflicts WHERE resolved_at IS NULL)::int AS conflicts`,
-    );
+    const backlog = await readSyncBacklog(local, link);
     let isOnline: boolean | null = null;
     let centralMessage: string | null = null;
     if (options.checkOnline) {
@@ -63,9 +85,7 @@ export async function getSyncStatus(
       linkedAt: link.linkedAt,
       lastPushedAt: link.lastPushedAt,
       lastPulledAt: link.lastPulledAt,
-      pendingChanges: pending.length,
-      unfinishedBatches: rows[0]?.batches ?? 0,
-      openConflicts: rows[0]?.conflicts ?? 0,
+      ...backlog,
       isOnline,
       centralMessage,
       isPasswordRemembered: link.sealedPassword !== null,

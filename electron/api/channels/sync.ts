@@ -12,6 +12,7 @@ import {
   syncResolveResultSchema,
   syncRunInputSchema,
   syncStatusSchema,
+  syncUnlinkResultSchema,
 } from '../../../db/schemas/sync';
 import { adminOnly, channel } from '../channel';
 
@@ -46,6 +47,12 @@ export const syncChannels = {
     output: syncPullResultSchema,
     roles: adminOnly,
     isLong: true,
+  }),
+  /** Ends the link (the records stay); refused while changes wait to be pushed or conflicts are open. */
+  'sync.unlink': channel({
+    input: z.object({}).strict(),
+    output: syncUnlinkResultSchema,
+    roles: adminOnly,
   }),
   /** Remembers the central password (encrypted on this computer), after checking it opens the server. */
   'sync.rememberPassword': channel({

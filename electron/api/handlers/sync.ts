@@ -12,6 +12,7 @@ import {
 } from '../../../db/services/sync/remembered-password';
 import { resolveConflict } from '../../../db/services/sync/resolve';
 import { getSyncStatus } from '../../../db/services/sync/status';
+import { unlinkFromCentral } from '../../../db/services/sync/unlink';
 import { actorOf, type HandlerTable } from './handler';
 
 /**
@@ -44,6 +45,7 @@ export const syncHandlers: HandlerTable<
   | 'sync.linkPreview'
   | 'sync.push'
   | 'sync.pull'
+  | 'sync.unlink'
   | 'sync.rememberPassword'
   | 'sync.forgetPassword'
   | 'sync.conflicts'
@@ -79,6 +81,11 @@ export const syncHandlers: HandlerTable<
       { password: passwordFor(db, input.password), secrets: profiles.secrets },
       { signal, progress },
     ),
+  'sync.unlink': async (_input, { db }) => {
+    const result = await unlinkFromCentral(db);
+    centralPasswords.delete(db);
+    return result;
+  },
   'sync.rememberPassword': async (input, { transaction, profiles, db }) => {
     await rememberCentralPassword(rawConnectionOf(transaction), input.password, profiles.secrets);
     passwordFor(db, input.password);
