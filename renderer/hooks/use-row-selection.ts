@@ -9,6 +9,8 @@ export interface RowSelection {
   /** Toggles row `index`; with `isRange` (Shift held), sets every row from the last one toggled to it alike. */
   toggle: (index: number, isRange: boolean) => void;
   selectAll: () => void;
+  /** Selects exactly these rows (by id), loaded now or about to be. */
+  selectIds: (ids: readonly string[]) => void;
   clear: () => void;
 }
 
@@ -46,6 +48,7 @@ export function useRowSelection<T>(rows: readonly T[], getId: (row: T) => string
     isAllSelected: rows.length > 0 && selectedRows.length === rows.length,
     toggle,
     selectAll: () => setIds(new Set(rows.map(getId))),
+    selectIds: (selected) => setIds(new Set(selected)),
     clear: () => {
       anchor.current = null;
       setIds(new Set());

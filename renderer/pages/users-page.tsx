@@ -19,12 +19,14 @@ import { EmptyState } from '../components/empty-state';
 import { ExportUsersButton } from '../components/export-users-button';
 import { ImportUsersDialog } from '../components/import-users-dialog';
 import { ListBody } from '../components/list-body';
+import { SelectAllMatching } from '../components/select-all-matching';
 import { userColumns, userColumnWidths, userPath } from '../components/user-columns';
 import { UserForm } from '../components/user-form';
 import { navigate } from '../hooks/use-hash-path';
 import { usePageCommands } from '../hooks/use-page-commands';
 import { useRowSelection } from '../hooks/use-row-selection';
 import { useUsersList, type UserRole, type UserSummary } from '../hooks/use-users-list';
+import { MAX_USERS_PER_BULK_CALL } from '../../db/schemas/users';
 import type { PageProps } from './app-pages';
 import { UserDetailView } from './user-detail-view';
 
@@ -86,6 +88,22 @@ function UsersList({ isReadOnly, dialog }: PageProps & { dialog: ListDialog | nu
   const clearSelection = selection.clear;
   // Only the filter matters here: `clearSelection` is a new function every render.
   useEffect(() => clearSelection(), [debouncedSearch, role]);
+
+  const selectAllMatching = async (
+    onLoaded: (count: number) => void,
+    isCancelled: () => boolean,
+  ): Promise<void> => {
+    let loaded = list.items;
+    let hasMore = list.hasNextPage;
+    while (hasMore && loaded.length < MAX_USERS_PER_BULK_CALL) {
+      if (isCancelled()) return;
+      const next = await list.fetchNextPage({ throwOnError: true });
+      loaded = next.data?.pages.flatMap((page) => page.items) ?? loaded;
+      hasMore = next.hasNextPage;
+      onLoaded(loaded.length);
+    }
+    if (!isCancelled()) selection.selectIds(loaded.slice(0, MAX_USERS_PER_BULK_CALL).map(userId));
+  };
 
   const openDialog = (which: ListDialog): void => {
     if (!isReadOnly) navigate(DIALOG_PATHS[which]);
@@ -178,7 +196,17 @@ function UsersList({ isReadOnly, dialog }: PageProps & { dialog: ListDialog | nu
         · <Kbd size="xs">Enter</Kbd> on a name opens the user
       </Text>
       {!isReadOnly && selection.count > 0 && (
-        <BulkUserActions selected={selectedRows} onClear={selection.clear} />
+        <>
+          <SelectAllMatching
+            noun={['user', 'users']}
+            selectedCount={selection.count}
+            isAllLoadedSelected={selection.isAllSelected}
+            hasMore={list.hasNextPage}
+            limit={MAX_USERS_PER_BULK_CALL}
+            selectAllMatching={selectAllMatching}
+          />
+          <BulkUserActions selected={selectedRows} onClear={selection.clear} />
+        </>
       )}
       <ListBody
         noun={['user', 'users']}

@@ -187,6 +187,42 @@ describe.skipIf(!launch.browser)('the users pages', () => {
     await bar.waitFor({ state: 'hidden' });
   });
 
+  it('widens a Ctrl+A selection to every user the filter matches, beyond the loaded page, and deactivates them all', async () => {
+    const CROWD = 250;
+    await harness.db.sequelize.query(
+      `INSERT INTO users (email, full_name, role)
+       SELECT 'crowd' || lpad(n::text, 3, '0') || '@example.org', 'Crowd ' || n, 'student'
+         FROM generate_series(1, $1::int) n`,
+      { bind: [CROWD] },
+    );
+    await app.searchUsers('crowd');
+    await app.userRow('crowd001@example.org').waitFor();
+    await page().getByRole('region', { name: 'Users list' }).focus();
+    await page().keyboard.press('Control+a');
+    const bar = page().getByRole('region', { name: 'Selected users' });
+    // The first page is what is loaded: the offer says so and widens it.
+    await bar.getByText('100 users selected').waitFor();
+    await page()
+      .getByText('All 100 users loaded so far are selected; more match the filter.')
+      .waitFor();
+    await page().getByRole('button', { name: 'Select all matching users' }).click();
+    await bar.getByText(`${CROWD} users selected`).waitFor();
+    await expect
+      .poll(() => page().getByRole('button', { name: 'Select all matching users' }).count(), POLL)
+      .toBe(0);
+    await app.checkpoint('users-4b-all-matching-selected');
+    await bar.getByRole('button', { name: 'Deactivate' }).click();
+    await app.alert(`${CROWD} users deactivated`).waitFor();
+    const activeCount = async (): Promise<number | undefined> => {
+      const rows = await harness.db.sequelize.query<{ active: number }>(
+        `SELECT count(*)::int AS active FROM users WHERE email LIKE 'crowd%' AND is_active`,
+        { type: QueryTypes.SELECT },
+      );
+      return rows[0]?.active;
+    };
+    await expect.poll(activeCount, POLL).toBe(0);
+  });
+
   it('deletes a selection after a confirmation that says what goes with it', async () => {
     await app.searchUsers('barbara');
     await page().getByRole('checkbox', { name: 'Select barbara@example.org' }).click();
