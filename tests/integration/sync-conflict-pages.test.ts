@@ -109,12 +109,28 @@ describe('sync.conflicts in pages', () => {
     expect(items.slice(firstResolved).every((conflict) => conflict.resolvedAt !== null)).toBe(true);
   });
 
-  it('refuses a cursor it never gave, and a page size over 500', async () => {
+  it('refuses a cursor it never gave, one from another list, and a page size over 500', async () => {
     const badCursor = await api.call('sync.conflicts', { cursor: 'not-a-cursor' }, sessionId);
     expect(badCursor).toMatchObject({
       ok: false,
       error: { code: 'VALIDATION', fields: { cursor: expect.any(String) } },
     });
+    // Past the open ones: a place only a list with the resolved ones reaches.
+    const pastOpen = Buffer.from(
+      JSON.stringify({
+        isResolved: true,
+        detectedAt: '2026-01-01T00:00:00.000000Z',
+        id: '00000000-0000-4000-8000-000000000000',
+      }),
+    ).toString('base64url');
+    const openOnly = await api.call('sync.conflicts', { cursor: pastOpen }, sessionId);
+    expect(openOnly).toMatchObject({ ok: false, error: { code: 'VALIDATION' } });
+    const withResolved = await api.call(
+      'sync.conflicts',
+      { cursor: pastOpen, includeResolved: true },
+      sessionId,
+    );
+    expect(withResolved).toMatchObject({ ok: true });
     const tooMany = await api.call('sync.conflicts', { limit: 501 }, sessionId);
     expect(tooMany).toMatchObject({
       ok: false,

@@ -1,6 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Database } from '../../db/connection';
+import { keyFileSecretBox, secretBoxFor, type SafeStorageLike } from '../../db/profiles/secret-box';
+import { linkToCentral } from '../../db/services/sync/link';
+import { pushChanges } from '../../db/services/sync/push';
+import { getSyncStatus } from '../../db/services/sync/status';
 import { Router } from '../../electron/api/router';
 import type { Channel, ChannelInput, ChannelOutput } from '../../electron/api/contract';
 import { createApiHarness, type ApiHarness } from '../support/api-harness';
@@ -229,6 +233,50 @@ describe('remembering the central password when linking', () => {
       expect(status.isPasswordRemembered).toBe(false);
     } finally {
       await api.close();
+    }
+  });
+});
+
+describe('the secret box that sealed the password', () => {
+  /** A stand-in for Electron's safeStorage (the OS keychain): a reversible scramble, never the text. */
+  const fakeKeychain: SafeStorageLike = {
+    isEncryptionAvailable: () => true,
+    encryptString: (plainText) =>
+      Buffer.from(Buffer.from(plainText, 'utf8').map((byte) => byte ^ 0x5a)),
+    decryptString: (sealed) => Buffer.from(sealed.map((byte) => byte ^ 0x5a)).toString('utf8'),
+  };
+
+  it('opens it in the desktop app (keychain), and elsewhere asks for the password in words', async (test) => {
+    await setCentralPassword(FIRST_PASSWORD);
+    const local = await createMigratedDatabase();
+    const db = await Database.open(local.url);
+    try {
+      const keychain = secretBoxFor(await tempFolderFor(test, 'lms-keychain'), fakeKeychain);
+      expect(keychain.kind).toBe('keychain');
+      await linkToCentral(
+        db,
+        { url: centralUrl, password: FIRST_PASSWORD },
+        {},
+        { rememberPasswordWith: keychain },
+      );
+      const inApp = await getSyncStatus(db, { checkOnline: true, target: { secrets: keychain } });
+      expect(inApp).toMatchObject({ isOnline: true, isPasswordRemembered: true });
+      // The CLI and browser mode seal with the key file, which can't open the keychain's seal.
+      const keyFile = keyFileSecretBox(await tempFolderFor(test, 'lms-key-file'));
+      const elsewhere = await getSyncStatus(db, {
+        checkOnline: true,
+        target: { secrets: keyFile },
+      });
+      expect(elsewhere.isOnline).toBe(false);
+      expect(elsewhere.centralMessage).toMatch(
+        /sealed with the desktop app's operating system keychain.*Enter the password again/,
+      );
+      await expect(pushChanges(db, { secrets: keyFile })).rejects.toThrow(
+        /Enter the password again/,
+      );
+    } finally {
+      await db.close();
+      await local.drop();
     }
   });
 });

@@ -69,6 +69,9 @@ const conflictCursorSchema = z
   })
   .strict();
 
+/** A cursor past the open ones comes only from a list with the resolved ones. */
+const openConflictCursorSchema = conflictCursorSchema.extend({ isResolved: z.literal(false) });
+
 /**
  * One page of conflicts: open ones first, newest first (resolved ones only when asked), the id
  * breaking ties (a link records hundreds at one `now()`). Keyset paging: a conflict resolved
@@ -81,26 +84,28 @@ export async function listConflictPage(
   input: SyncConflictListInput,
 ): Promise<SyncConflictPage> {
   const { includeResolved = false, cursor, limit = 50 } = input;
-  const after = cursor === undefined ? null : decodeCursor(conflictCursorSchema, cursor);
+  const after =
+    cursor === undefined
+      ? null
+      : decodeCursor(includeResolved ? conflictCursorSchema : openConflictCursorSchema, cursor);
   return db.withRawClient(async (client: pg.ClientBase) => {
+    // Open ones only (the Sync page, the usual case): a range of the open-conflicts index.
+    const where = includeResolved
+      ? `$1::boolean IS NULL
+         OR (resolved_at IS NOT NULL) > $1
+         OR ((resolved_at IS NOT NULL) = $1 AND (detected_at, id) < ($2::timestamptz, $3::uuid))`
+      : `resolved_at IS NULL AND ($1::boolean IS NULL OR (detected_at, id) < ($2::timestamptz, $3::uuid))`;
+    const order = includeResolved
+      ? `resolved_at IS NOT NULL, detected_at DESC, id DESC`
+      : `detected_at DESC, id DESC`;
     const { rows } = await client.query<ConflictRow & { detected_key: string }>(
       `SELECT ${CONFLICT_COLUMNS},
               to_char(detected_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS detected_key
          FROM sync_conflicts
-        WHERE ($1 OR resolved_at IS NULL)
-          AND ($2::boolean IS NULL
-               OR (resolved_at IS NOT NULL) > $2
-               OR ((resolved_at IS NOT NULL) = $2
-                   AND (detected_at, id) < ($3::timestamptz, $4::uuid)))
-        ORDER BY resolved_at IS NOT NULL, detected_at DESC, id DESC
-        LIMIT $5`,
-      [
-        includeResolved,
-        after?.isResolved ?? null,
-        after?.detectedAt ?? null,
-        after?.id ?? null,
-        limit + 1,
-      ],
+        WHERE ${where}
+        ORDER BY ${order}
+        LIMIT $4`,
+      [after?.isResolved ?? null, after?.detectedAt ?? null, after?.id ?? null, limit + 1],
     );
     const page = rows.slice(0, limit);
     const open = page.filter((row) => row.resolved_at === null);
@@ -124,6 +129,9 @@ export async function listConflictPage(
   });
 }
 
+/** The largest page a list channel gives: the whole list comes in pages of this. */
+const LIST_ALL_PAGE_SIZE = 500;
+
 /** Every conflict (open ones first, newest first), read page by page: for the CLI and checks. */
 export async function listConflicts(
   db: Database,
@@ -138,9 +146,6 @@ export async function listConflicts(
   } while (cursor !== undefined);
   return conflicts;
 }
-
-/** The largest page a list channel gives: the whole list comes in pages of this. */
-const LIST_ALL_PAGE_SIZE = 500;
 
 /** The local record a conflict is about: the collided local one, or the record itself. */
 export function localIdOf(conflict: ConflictRow): string {
