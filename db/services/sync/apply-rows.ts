@@ -1,11 +1,8 @@
 import type pg from 'pg';
-import { chunkLines, copyInto, copyLine } from '../../copy-rows';
 import {
-  ANALYZE_STAGED_ROWS,
-  PREPARE_STAGED_ROWS,
   readImages,
   rowStatements,
-  STAGED_ROWS,
+  STAGED_EXPECTED_VERSION,
   SYNCED_TABLES,
   tableRank,
   type RowImage,
@@ -201,14 +198,20 @@ function* runsOf(operations: readonly RowOperation[]): Generator<RowOperation[]>
   if (run.length > 0) yield run;
 }
 
-/** The run's rows as COPY lines of `STAGED_ROWS`: id, expected version, image. */
-function* stagedLines(run: readonly RowOperation[]): Generator<string> {
-  for (const op of run) {
-    yield copyLine([
-      op.id,
-      op.kind === 'insert' ? null : String(op.expectedVersion),
-      op.kind === 'delete' ? null : JSON.stringify(op.row),
-    ]);
+/**
+ * What `stage` loads for one operation: the image (none for a delete) and the version expected.
+ * An update whose image is another record's is left out, so it is reported as not applied.
+ */
+function stagedRow(op: RowOperation): Record<string, unknown> | undefined {
+  switch (op.kind) {
+    case 'insert':
+      return { ...op.row, [STAGED_EXPECTED_VERSION]: null };
+    case 'update':
+      return op.row.id === op.id
+        ? { ...op.row, [STAGED_EXPECTED_VERSION]: op.expectedVersion }
+        : undefined;
+    case 'delete':
+      return { id: op.id, [STAGED_EXPECTED_VERSION]: op.expectedVersion };
   }
 }
 
@@ -220,14 +223,10 @@ async function runStatement(
 ): Promise<Set<string>> {
   const first = run[0];
   if (!first) return new Set();
-  await client.query(PREPARE_STAGED_ROWS);
-  await copyInto(
-    client,
-    `COPY ${STAGED_ROWS} (id, version, image) FROM STDIN`,
-    chunkLines(stagedLines(run), Number.POSITIVE_INFINITY, () => undefined),
-  );
-  await client.query(ANALYZE_STAGED_ROWS);
   const sql = statements.of(first.table);
+  await client.query(sql.prepareStage);
+  await client.query(sql.stage, [JSON.stringify(run.flatMap((op) => stagedRow(op) ?? []))]);
+  await client.query(sql.analyzeStage);
   const result = await client.query<{ id: string }>(
     first.kind === 'insert' ? sql.insert : first.kind === 'update' ? sql.update : sql.delete,
   );

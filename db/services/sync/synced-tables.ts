@@ -43,49 +43,34 @@ export function columnList(columns: readonly string[], prefix = ''): string {
   return columns.map((column) => `${prefix}"${column}"`).join(', ');
 }
 
-/**
- * The temporary table a run of operations is loaded into (by COPY, then ANALYZE) before one
- * statement applies it: `id`, the expected `version` (null for an insert) and the row `image`
- * (null for a delete). One per session, emptied at each commit.
- */
-export const STAGED_ROWS = 'sync_staged_rows';
+/** The column of a staged row that holds the version an update or delete expects (null: insert). */
+export const STAGED_EXPECTED_VERSION = 'sync_expected_version';
 
 /**
- * Makes `STAGED_ROWS` exist and empty in the caller's transaction. Without a notice when it is
- * there already, as `IF NOT EXISTS` would send: it may have gone with a rolled-back savepoint.
- */
-export const PREPARE_STAGED_ROWS = `DO $$ BEGIN
-    IF to_regclass('pg_temp.${STAGED_ROWS}') IS NULL THEN
-      CREATE TEMPORARY TABLE ${STAGED_ROWS} (id uuid NOT NULL, version integer, image jsonb)
-        ON COMMIT DELETE ROWS;
-    END IF;
-  END $$;
-  TRUNCATE ${STAGED_ROWS}`;
-
-/**
- * Statistics of the staged run, so the planner knows how many rows there are and that their ids
- * are distinct (the join with the table is sized right). Only the join columns: the images are
- * wide and not compared.
- */
-export const ANALYZE_STAGED_ROWS = `ANALYZE ${STAGED_ROWS} (id, version)`;
-
-/**
- * The statements that apply the staged rows (`STAGED_ROWS`) to one table, each returning the ids
- * it touched. Updates and deletes apply only to rows still at the expected version, so a row
- * changed meanwhile is left alone and reported by its absence.
+ * The statements that apply a run of row images to one table. The run is first staged: loaded
+ * into a temporary table shaped like the table (plus the expected version), then analyzed, then
+ * applied by one statement joining it, which returns the ids it touched. Updates and deletes
+ * apply only to rows still at the expected version, so a row changed meanwhile is left alone and
+ * reported by its absence.
  *
- * The rows come from an analyzed table, not from a JSON parameter: the planner can't tell how
- * many rows a JSON function yields (it guesses 100), so a page of 5,000 was estimated at one row
- * after the joins, and a nested loop that rescans one function's 5,000 rows for each of the
- * other's (25M comparisons, seconds per page) looked as cheap as a hash join. Which of the two it
- * took flipped with the table's statistics as it bloated over a run; with real counts it doesn't.
+ * Why a table and not the JSON functions straight in the statement: the planner can't tell how
+ * many rows a JSON function yields (it guesses 100), so a page of 5,000 records was estimated at
+ * one row after the joins, and a nested loop that rescans one function's 5,000 rows for each of
+ * the other's (25M comparisons, about 9 s a page) could look as cheap as a hash join; which one
+ * it took moved with the table's statistics over a run. An analyzed table has true counts.
  */
 export interface RowStatements {
+  /** The staging table, empty, in the caller's transaction (dropped at its end). */
+  prepareStage: string;
+  /** $1: [{...image, sync_expected_version}]. Fills the stage. */
+  stage: string;
+  /** Gives the planner the stage's row count and distinct ids. */
+  analyzeStage: string;
   /** Inserts the staged images whose id is new. */
   insert: string;
-  /** Updates to the staged images the rows still at the staged version. */
+  /** Updates the rows still at their staged expected version to the staged images. */
   update: string;
-  /** Deletes the rows still at the staged version. */
+  /** Deletes the rows still at their staged expected version. */
   delete: string;
   /** $1: ids. The rows as images. */
   select: string;
@@ -95,17 +80,30 @@ export interface RowStatements {
 
 export function rowStatements(table: SyncedTable, columns: readonly string[]): RowStatements {
   const settable = columns.filter((column) => column !== 'id');
-  const staged = `${STAGED_ROWS} s CROSS JOIN LATERAL jsonb_populate_record(NULL::${table}, s.image) r`;
+  const staged = `sync_staged_${table}`;
   return {
+    // Made per transaction from the table as it is now (a migration may have changed it since
+    // the last sync on this connection); checked first, as a savepoint rolled back may have taken
+    // it, and without the notice that IF NOT EXISTS would send. No NOT NULLs: deletes stage ids only.
+    prepareStage: `DO $$ BEGIN
+        IF to_regclass('pg_temp.${staged}') IS NULL THEN
+          CREATE TEMPORARY TABLE ${staged} ON COMMIT DROP AS
+            SELECT ${columnList(columns)}, NULL::integer AS ${STAGED_EXPECTED_VERSION} FROM ${table} WITH NO DATA;
+        END IF;
+      END $$;
+      TRUNCATE ${staged}`,
+    stage: `INSERT INTO ${staged} SELECT * FROM jsonb_populate_recordset(NULL::${staged}, $1::jsonb)`,
+    // Only the join columns: the rest are wide and never compared.
+    analyzeStage: `ANALYZE ${staged} (id, ${STAGED_EXPECTED_VERSION})`,
     insert: `INSERT INTO ${table} (${columnList(columns)})
-               SELECT ${columnList(columns, 'r.')} FROM ${staged}
+               SELECT ${columnList(columns, 's.')} FROM ${staged} s
              ON CONFLICT (id) DO NOTHING RETURNING id`,
-    update: `UPDATE ${table} t SET (${columnList(settable)}) = (${columnList(settable, 'r.')})
-               FROM ${staged}
-              WHERE t.id = s.id AND r.id = s.id AND t.version = s.version
+    update: `UPDATE ${table} t SET (${columnList(settable)}) = (${columnList(settable, 's.')})
+               FROM ${staged} s
+              WHERE t.id = s.id AND t.version = s.${STAGED_EXPECTED_VERSION}
              RETURNING t.id`,
-    delete: `DELETE FROM ${table} t USING ${STAGED_ROWS} s
-              WHERE t.id = s.id AND t.version = s.version RETURNING t.id`,
+    delete: `DELETE FROM ${table} t USING ${staged} s
+              WHERE t.id = s.id AND t.version = s.${STAGED_EXPECTED_VERSION} RETURNING t.id`,
     select: `SELECT to_jsonb(t) AS image FROM ${table} t WHERE t.id = ANY($1::uuid[])`,
     selectForUpdate: `SELECT to_jsonb(t) AS image FROM ${table} t WHERE t.id = ANY($1::uuid[]) FOR UPDATE`,
   };
