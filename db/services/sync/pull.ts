@@ -218,8 +218,9 @@ async function applyPage(
     // The conflict's central side is this record: its own (by id, or none yet), or for a
     // collision the central record it met, whichever record id the conflict is keyed by. Deleted
     // centrally too when the local side is a delete: both sides agree, nothing is left to choose.
-    await local.query(
-      `UPDATE sync_conflicts c
+    if (disputed.length > 0)
+      await local.query(
+        `UPDATE sync_conflicts c
           SET central = CASE WHEN d.central IS NULL AND c.local IS NULL THEN c.central ELSE d.central END,
               resolved_at = CASE WHEN d.central IS NULL AND c.local IS NULL THEN now() END,
               resolution = CASE WHEN d.central IS NULL AND c.local IS NULL
@@ -227,12 +228,16 @@ async function applyPage(
          FROM jsonb_to_recordset($1::jsonb) AS d(table_name text, record_id uuid, central jsonb)
         WHERE c.resolved_at IS NULL AND c.table_name = d.table_name
           AND (c.central ->> 'id' = d.record_id::text OR (c.central IS NULL AND c.record_id = d.record_id))`,
-      [
-        JSON.stringify(
-          disputed.map(({ table, id, central }) => ({ table_name: table, record_id: id, central })),
-        ),
-      ],
-    );
+        [
+          JSON.stringify(
+            disputed.map(({ table, id, central }) => ({
+              table_name: table,
+              record_id: id,
+              central,
+            })),
+          ),
+        ],
+      );
     if (cursor) {
       await local.query(
         `UPDATE sync_link SET pulled_seq = $1, pulled_open_xids = $2, last_pulled_at = now()`,
