@@ -12,7 +12,7 @@ import { recordKey, TableStatements } from './apply-rows';
 import { isSyncedTable, readTableColumns } from './synced-tables';
 
 /** Columns whose values never leave the service (the audit log masks the same ones). */
-const SECRET_COLUMNS = new Set(['password_hash']);
+export const SECRET_COLUMNS = new Set(['password_hash']);
 const REDACTED = '[redacted]';
 
 /** An image with its secrets replaced, for people and the wire; a missing secret stays null. */

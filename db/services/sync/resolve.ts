@@ -14,6 +14,7 @@ import {
   presentConflict,
   type ConflictRow,
 } from './conflicts';
+import { hasLocalChange, pushBaseImage } from './local-changes';
 import { markAsSync } from './replica-state';
 import {
   isSyncedTable,
@@ -36,8 +37,9 @@ const BOOKKEEPING = new Set(['id', 'version', 'created_at', 'updated_at']);
  * first becomes the central version as sync's change (exactly, version included: that is the
  * base a push must match); then, if the person's choice differs from it, their choice is written
  * as their own change, which the next push sends against that base. For a unique-key collision
- * the two sides are different records: the local one is dropped (take central) or edited to a
- * free value (`values`), and the central one comes in.
+ * the two sides are different records: taking central drops the local one's change (back to the
+ * central version a push found it at, or gone if it was made here), taking local edits it to a
+ * free value (`values`); the central one comes in, unless this copy changed that one too.
  */
 export async function resolveConflict(
   client: pg.ClientBase,
@@ -83,14 +85,23 @@ export async function resolveConflict(
   let pushBase: number | null | undefined;
   if (isCollision) {
     if (input.take === 'central') {
-      await asResolver();
-      if (local)
-        await applyOne(client, statements, {
-          table,
-          id: localId,
-          kind: 'delete',
-          expectedVersion: local.version,
-        });
+      // The person's change that took the value goes, not the record: one the central server
+      // has goes back to how it was there (deleting it would delete it there too, on the next
+      // push); one made here is dropped.
+      const synced = local && pushBaseImage(conflict, local);
+      if (synced) {
+        await upsertAsSync(client, statements, table, synced, asSync, local, localId);
+        await asResolver();
+      } else {
+        await asResolver();
+        if (local)
+          await applyOne(client, statements, {
+            table,
+            id: localId,
+            kind: 'delete',
+            expectedVersion: local.version,
+          });
+      }
     } else {
       if (!local)
         throw new ServiceError(
@@ -110,7 +121,12 @@ export async function resolveConflict(
       if (conflict.found_by === 'push')
         pushBase = (conflict.base?.version as number | undefined) ?? null;
     }
-    if (central) await upsertAsSync(client, statements, table, central, asSync);
+    // The central record comes in, unless this copy changed it too: that change is sent (or
+    // disputed) on its own, and writing over it here would lose it unseen.
+    if (central && !(await hasLocalChange(client, table, central.id, conflict.id))) {
+      await upsertAsSync(client, statements, table, central, asSync);
+      await asResolver();
+    }
   } else {
     const finalRow = chooseRow(input, local, central);
     if (central === null && local && finalRow) {
