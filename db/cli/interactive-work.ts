@@ -7,8 +7,6 @@ const PROGRESS_INTERVAL_MS = 500;
 
 /** How a command describes its long work to the person at the terminal. */
 export interface InteractiveWorkOptions {
-  /** What the progress lines say when the work names no step, e.g. "exporting changes". */
-  label?: string;
   /** What a stop left behind, when the work itself doesn't say (e.g. "nothing was imported"). */
   whenStopped?: string;
   /**
@@ -19,14 +17,14 @@ export interface InteractiveWorkOptions {
 }
 
 /** Progress as lines on stderr (stdout stays the result), "step (done of total)". */
-export function progressLines(output: CliOutput, label = 'working'): LongWork['progress'] {
+function progressLines(output: CliOutput): LongWork['progress'] {
   let lastReportAt = 0;
   return (done, total, message) => {
     const now = Date.now();
     if (now - lastReportAt < PROGRESS_INTERVAL_MS && done !== total) return;
     lastReportAt = now;
     output.err(
-      `${message ?? label} (${done.toLocaleString('en-US')}${total === undefined ? '' : ` of ${total.toLocaleString('en-US')}`})`,
+      `${message ?? 'working'} (${done.toLocaleString('en-US')}${total === undefined ? '' : ` of ${total.toLocaleString('en-US')}`})`,
     );
   };
 }
@@ -39,7 +37,7 @@ export function progressLines(output: CliOutput, label = 'working'): LongWork['p
 export async function withInteractiveWork<T>(
   output: CliOutput,
   run: (work: LongWork) => Promise<T>,
-  { label, whenStopped = 'nothing was changed', onQuit }: InteractiveWorkOptions = {},
+  { whenStopped = 'nothing was changed', onQuit }: InteractiveWorkOptions = {},
 ): Promise<T> {
   const controller = new AbortController();
   const onInterrupt = (): void => {
@@ -52,7 +50,7 @@ export async function withInteractiveWork<T>(
   };
   process.on('SIGINT', onInterrupt);
   try {
-    return await run({ signal: controller.signal, progress: progressLines(output, label) });
+    return await run({ signal: controller.signal, progress: progressLines(output) });
   } catch (error) {
     // Work that explains its own stop (a sync says how much it pushed) keeps its words.
     if (controller.signal.aborted && !(error instanceof UserFacingError)) {

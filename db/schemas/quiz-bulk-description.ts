@@ -1,7 +1,7 @@
 import type { BulkOperation, BulkOperationRecord } from './quiz-bulk';
 
 /** An operation in a few words, as a person would name it (the app and the CLI alike). */
-export function describeBulkOperation(operation: BulkOperation): string {
+function describeBulkOperation(operation: BulkOperation): string {
   switch (operation.kind) {
     case 'replace':
       return `Replace “${operation.find}” with “${operation.replaceWith}”${operation.isRegex ? ' (regular expression)' : ''}`;
